@@ -1,0 +1,185 @@
+package io.shadowscale.udf;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.util.Collector;
+
+import io.shadowscale.schema.Anomaly;
+import io.shadowscale.schema.AnomalyType;
+import io.shadowscale.schema.Severity;
+import io.shadowscale.udf.model.Residual;
+import io.shadowscale.udf.model.Resource;
+
+/**
+ * Flink CEP patterns over the residual stream (actual vs the shadow that predicted it), in event
+ * time, keyed per workload:
+ * <ul>
+ *   <li>{@code SPIKE}: one bucket of CPU beyond p99 by {@link ShadowOptions#spikeBandWidths} band widths;</li>
+ *   <li>{@code SUSTAINED_SURGE}: {@link ShadowOptions#surgeBuckets} consecutive buckets of CPU above p90;</li>
+ *   <li>{@code DROP}: {@link ShadowOptions#dropBuckets} consecutive buckets of CPU under 30% of p50;</li>
+ *   <li>{@code EGRESS_WITHOUT_LOAD}: two consecutive buckets of network out above p99 while CPU stays under p90.</li>
+ * </ul>
+ * The conditions are static methods so they are unit-tested without CEP.
+ */
+public final class AnomalyDetector {
+
+    private AnomalyDetector() {}
+
+    /** Builds the CEP operators (uid'd) and returns their anomalies as one stream. */
+    public static DataStream<Anomaly> detect(DataStream<Residual> residuals, ShadowOptions o) {
+        KeyedStream<Residual, String> keyed = residuals.keyBy(new Keys.OfResidual());
+        long bucketMs = o.bucketMs;
+        DataStream<Anomaly> spikes = CEP.pattern(keyed, spikePattern(o))
+                .process(new Emit(AnomalyType.SPIKE, "spike"))
+                .uid("cep-spike").name("CEP: spike");
+        DataStream<Anomaly> surges = CEP.pattern(keyed, surgePattern(o, bucketMs))
+                .process(new Emit(AnomalyType.SUSTAINED_SURGE, "surge"))
+                .uid("cep-sustained-surge").name("CEP: sustained surge");
+        DataStream<Anomaly> drops = CEP.pattern(keyed, dropPattern(o, bucketMs))
+                .process(new Emit(AnomalyType.DROP, "drop"))
+                .uid("cep-drop").name("CEP: drop");
+        DataStream<Anomaly> egress = CEP.pattern(keyed, egressPattern(o, bucketMs))
+                .process(new Emit(AnomalyType.EGRESS_WITHOUT_LOAD, "egress"))
+                .uid("cep-egress").name("CEP: egress without load");
+        return spikes.union(surges, drops, egress);
+    }
+
+    // --- conditions
+
+    public static boolean isSpike(Residual r, ShadowOptions o) {
+        double band = r.p99(Resource.CPU) - r.p50(Resource.CPU);
+        double actual = r.actual(Resource.CPU);
+        return actual > r.p99(Resource.CPU) + o.spikeBandWidths * band
+                && actual - r.p50(Resource.CPU) >= 2 * o.minCpuExcessCores;
+    }
+
+    public static boolean isAboveP90(Residual r, ShadowOptions o) {
+        double actual = r.actual(Resource.CPU);
+        return actual > r.p90(Resource.CPU) && actual - r.p50(Resource.CPU) >= o.minCpuExcessCores;
+    }
+
+    public static boolean isDropped(Residual r, ShadowOptions o) {
+        double expected = r.p50(Resource.CPU);
+        return expected >= 2 * o.minCpuExcessCores && r.actual(Resource.CPU) < 0.3 * expected;
+    }
+
+    public static boolean isEgressWithoutLoad(Residual r, ShadowOptions o) {
+        double out = r.actual(Resource.NETWORK_OUT);
+        double p50 = r.p50(Resource.NETWORK_OUT);
+        return out > r.p99(Resource.NETWORK_OUT) && out > 2 * p50 && out - p50 > 1 << 20 // 1 MiB/s above the median
+                && r.actual(Resource.CPU) <= r.p90(Resource.CPU);
+    }
+
+    // --- patterns
+
+    static Pattern<Residual, Residual> spikePattern(ShadowOptions o) {
+        return Pattern.<Residual>begin("spike").where(SimpleCondition.of(r -> isSpike(r, o)));
+    }
+
+    static Pattern<Residual, Residual> surgePattern(ShadowOptions o, long bucketMs) {
+        return Pattern.<Residual>begin("surge", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isAboveP90(r, o)))
+                .times(o.surgeBuckets).consecutive()
+                .within(Duration.ofMillis(bucketMs * o.surgeBuckets));
+    }
+
+    static Pattern<Residual, Residual> dropPattern(ShadowOptions o, long bucketMs) {
+        return Pattern.<Residual>begin("drop", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isDropped(r, o)))
+                .times(o.dropBuckets).consecutive()
+                .within(Duration.ofMillis(bucketMs * o.dropBuckets));
+    }
+
+    static Pattern<Residual, Residual> egressPattern(ShadowOptions o, long bucketMs) {
+        return Pattern.<Residual>begin("egress", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isEgressWithoutLoad(r, o)))
+                .times(2).consecutive()
+                .within(Duration.ofMillis(bucketMs * 2));
+    }
+
+    /** Turns a match into an {@link Anomaly} with expected vs actual and an explanation. */
+    static final class Emit extends PatternProcessFunction<Residual, Anomaly> {
+        private final AnomalyType type;
+        private final String name;
+
+        Emit(AnomalyType type, String name) {
+            this.type = type;
+            this.name = name;
+        }
+
+        @Override
+        public void processMatch(Map<String, List<Residual>> match, Context ctx, Collector<Anomaly> out) {
+            List<Residual> rs = match.get(name);
+            out.collect(toAnomaly(type, rs));
+        }
+    }
+
+    public static Anomaly toAnomaly(AnomalyType type, List<Residual> rs) {
+        Resource res = type == AnomalyType.EGRESS_WITHOUT_LOAD ? Resource.NETWORK_OUT : Resource.CPU;
+        Residual first = rs.get(0);
+        Residual last = rs.get(rs.size() - 1);
+        double actual = 0, expected = 0, upper = 0, score = 0;
+        for (Residual r : rs) {
+            actual += r.actual(res);
+            expected += r.p50(res);
+            upper += type == AnomalyType.SUSTAINED_SURGE ? r.p90(res) : r.p99(res);
+            score = Math.max(score, Math.abs(r.bandScore(res)));
+        }
+        int n = rs.size();
+        actual /= n;
+        expected /= n;
+        upper /= n;
+        if (type == AnomalyType.DROP) {
+            score = expected <= 0 ? 0 : 1 - actual / expected; // share of the expected load that is missing
+        }
+        Severity severity = type == AnomalyType.DROP || type == AnomalyType.EGRESS_WITHOUT_LOAD || score >= 3
+                ? Severity.CRITICAL : score >= 1.5 ? Severity.WARNING : Severity.INFO;
+        String unit = res == Resource.CPU ? "cores" : "bytes/s";
+        String explanation;
+        switch (type) {
+            case SPIKE:
+                explanation = String.format(Locale.ROOT, "CPU %.2f %s in one bucket, %.1f band widths above the forecast median %.2f (p99 %.2f).",
+                        actual, unit, score, expected, upper);
+                break;
+            case SUSTAINED_SURGE:
+                explanation = String.format(Locale.ROOT, "CPU above its p90 for %d consecutive buckets: mean %.2f %s vs forecast median %.2f (p90 %.2f).",
+                        n, actual, unit, expected, upper);
+                break;
+            case DROP:
+                explanation = String.format(Locale.ROOT, "CPU fell to %.2f %s for %d buckets where %.2f was expected (%.0f%% missing): outage or lost traffic?",
+                        actual, unit, n, expected, score * 100);
+                break;
+            default:
+                explanation = String.format(Locale.ROOT, "Network out %.0f %s (%.1f× the forecast median, p99 %.0f) for %d buckets while CPU stays inside its band: possible exfiltration.",
+                        actual, unit, expected <= 0 ? 0 : actual / expected, upper, n);
+        }
+        long start = first.bucketStart;
+        String id = UUID.nameUUIDFromBytes((first.tenantId + "|" + first.workloadId + "|" + type + "|" + start)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        return Anomaly.newBuilder()
+                .setAnomalyId(id)
+                .setTenantId(first.tenantId)
+                .setWorkloadId(first.workloadId)
+                .setType(type)
+                .setResource(res.label)
+                .setStartTime(Instant.ofEpochMilli(start))
+                .setEndTime(Instant.ofEpochMilli(last.bucketStart + last.bucketMs))
+                .setSeverity(severity)
+                .setScore(score)
+                .setExpected(expected)
+                .setExpectedUpper(upper)
+                .setActual(actual)
+                .setExplanation(explanation)
+                .build();
+    }
+}

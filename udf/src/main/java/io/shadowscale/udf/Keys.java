@@ -1,0 +1,38 @@
+package io.shadowscale.udf;
+
+import org.apache.flink.api.java.functions.KeySelector;
+
+import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.schema.TelemetryEvent;
+import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.model.Residual;
+
+/** The workload key "tenant/workload" ('/' is rejected in ids), one selector per record type. */
+public final class Keys {
+    private Keys() {}
+
+    public static String workload(String tenantId, String workloadId) {
+        return tenantId + "/" + workloadId;
+    }
+
+    public static final class OfTelemetry implements KeySelector<TelemetryEvent, String> {
+        @Override public String getKey(TelemetryEvent e) { return workload(e.getTenantId(), e.getWorkloadId()); }
+    }
+
+    public static final class OfRollup implements KeySelector<TelemetryRollup, String> {
+        @Override public String getKey(TelemetryRollup r) { return workload(r.getTenantId(), r.getWorkloadId()); }
+    }
+
+    public static final class OfHorizon implements KeySelector<ShadowHorizon, String> {
+        @Override public String getKey(ShadowHorizon h) { return workload(h.getTenantId(), h.getWorkloadId()); }
+    }
+
+    public static final class OfAllocation implements KeySelector<AllocationUpdate, String> {
+        @Override public String getKey(AllocationUpdate a) { return workload(a.getTenantId(), a.getWorkloadId()); }
+    }
+
+    public static final class OfResidual implements KeySelector<Residual, String> {
+        @Override public String getKey(Residual r) { return workload(r.tenantId, r.workloadId); }
+    }
+}

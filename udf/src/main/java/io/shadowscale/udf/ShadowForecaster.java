@@ -1,0 +1,158 @@
+package io.shadowscale.udf;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.shadowscale.schema.ResourceShadow;
+import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.logic.FallbackForecaster;
+import io.shadowscale.udf.logic.Forecast;
+import io.shadowscale.udf.logic.ForecasterState;
+import io.shadowscale.udf.model.Residual;
+import io.shadowscale.udf.model.Resource;
+
+/**
+ * Forecasts every workload's next hour from its closed buckets and emits the resource shadow
+ * as one {@link ShadowHorizon} per bucket. It also owns the error of its own forecasts: each
+ * closed bucket leaves, on {@link Descriptors#RESIDUALS}, next to the one-step-ahead quantiles
+ * predicted for it — the input of the anomaly patterns.
+ *
+ * <p>For now the forecaster is the in-Java {@link FallbackForecaster}; every shadow says so.
+ * A workload's state is dropped after {@link ShadowOptions#idleStateTimeoutMs} of event time
+ * without buckets (one event-time timer per workload, moved forward on each bucket).
+ */
+public class ShadowForecaster extends KeyedProcessFunction<String, TelemetryRollup, ShadowHorizon> {
+
+    public static final ValueStateDescriptor<ForecasterState> STATE =
+            new ValueStateDescriptor<>("forecaster", TypeInformation.of(ForecasterState.class));
+    public static final ValueStateDescriptor<Long> IDLE_TIMER = new ValueStateDescriptor<>("idle-timer", Types.LONG);
+
+    static final String FALLBACK_REASON = "no ONNX model deployed";
+
+    private final ShadowOptions options;
+    private transient FallbackForecaster forecaster;
+    private transient ValueState<ForecasterState> state;
+    private transient ValueState<Long> idleTimer;
+    private transient Counter shadows;
+
+    public ShadowForecaster(ShadowOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        forecaster = new FallbackForecaster(options.bucketMs, options.horizonSteps);
+        state = getRuntimeContext().getState(STATE);
+        idleTimer = getRuntimeContext().getState(IDLE_TIMER);
+        shadows = getRuntimeContext().getMetricGroup().counter("shadowsEmitted");
+    }
+
+    @Override
+    public void processElement(TelemetryRollup r, Context ctx, Collector<ShadowHorizon> out) throws Exception {
+        ForecasterState s = state.value();
+        if (s == null) {
+            s = forecaster.newState();
+        }
+        long bucketStart = r.getBucketStart().toEpochMilli();
+        double[] actual = actuals(r);
+        if (s.prevTarget == bucketStart) {
+            ctx.output(Descriptors.RESIDUALS, residual(r, actual, s));
+        }
+        Forecast f = forecaster.observeAndForecast(s, bucketStart, actual);
+        if (f == null) {
+            return; // duplicate bucket
+        }
+        state.update(s);
+        out.collect(toHorizon(r, f, actual));
+        shadows.inc(f.steps());
+
+        Long previous = idleTimer.value();
+        if (previous != null) {
+            ctx.timerService().deleteEventTimeTimer(previous);
+        }
+        long expiry = bucketStart + options.bucketMs + options.idleStateTimeoutMs;
+        ctx.timerService().registerEventTimeTimer(expiry);
+        idleTimer.update(expiry);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShadowHorizon> out) {
+        state.clear();
+        idleTimer.clear();
+    }
+
+    static double[] actuals(TelemetryRollup r) {
+        double[] y = new double[Resource.COUNT];
+        y[Resource.CPU.ordinal()] = r.getCpuAvg();
+        y[Resource.MEMORY.ordinal()] = r.getMemoryAvg();
+        y[Resource.NETWORK_IN.ordinal()] = r.getNetworkInBytesPerSec();
+        y[Resource.NETWORK_OUT.ordinal()] = r.getNetworkOutBytesPerSec();
+        y[Resource.STORAGE.ordinal()] = r.getStorageMax();
+        return y;
+    }
+
+    private static Residual residual(TelemetryRollup r, double[] actual, ForecasterState s) {
+        Residual res = new Residual();
+        res.tenantId = r.getTenantId();
+        res.workloadId = r.getWorkloadId();
+        res.bucketStart = r.getBucketStart().toEpochMilli();
+        res.bucketMs = r.getBucketMs();
+        res.actual = actual.clone();
+        res.p50 = new double[Resource.COUNT];
+        res.p90 = new double[Resource.COUNT];
+        res.p99 = new double[Resource.COUNT];
+        for (int i = 0; i < Resource.COUNT; i++) {
+            res.p50[i] = s.prevStep1[i * 3];
+            res.p90[i] = s.prevStep1[i * 3 + 1];
+            res.p99[i] = s.prevStep1[i * 3 + 2];
+        }
+        res.requests = r.getRequests();
+        res.fallback = true;
+        return res;
+    }
+
+    private ShadowHorizon toHorizon(TelemetryRollup r, Forecast f, double[] actual) {
+        Instant generatedAt = Instant.ofEpochMilli(f.lastBucketStart + options.bucketMs);
+        List<ResourceShadow> steps = new ArrayList<>(f.steps());
+        for (int i = 0; i < f.steps(); i++) {
+            double[] q50 = f.p50[i], q90 = f.p90[i], q99 = f.p99[i];
+            steps.add(ResourceShadow.newBuilder()
+                    .setTenantId(r.getTenantId())
+                    .setWorkloadId(r.getWorkloadId())
+                    .setTimestamp(Instant.ofEpochMilli(f.targetTime(i)))
+                    .setStep(i + 1)
+                    .setStepMs(options.bucketMs)
+                    .setGeneratedAt(generatedAt)
+                    .setCpuP50(q50[0]).setCpuP90(q90[0]).setCpuP99(q99[0])
+                    .setMemoryP50(q50[1]).setMemoryP90(q90[1]).setMemoryP99(q99[1])
+                    .setNetworkInP50(q50[2]).setNetworkInP90(q90[2]).setNetworkInP99(q99[2])
+                    .setNetworkOutP50(q50[3]).setNetworkOutP90(q90[3]).setNetworkOutP99(q99[3])
+                    .setStorageP50(q50[4]).setStorageP90(q90[4]).setStorageP99(q99[4])
+                    .setModelId(FallbackForecaster.MODEL_ID)
+                    .setModelVersion(FallbackForecaster.MODEL_VERSION)
+                    .setFallback(true)
+                    .setFallbackReason(FALLBACK_REASON)
+                    .build());
+        }
+        return ShadowHorizon.newBuilder()
+                .setTenantId(r.getTenantId())
+                .setWorkloadId(r.getWorkloadId())
+                .setGeneratedAt(generatedAt)
+                .setSteps(steps)
+                .setLastCpu(actual[Resource.CPU.ordinal()])
+                .setLastMemory(actual[Resource.MEMORY.ordinal()])
+                .setLastStorage(actual[Resource.STORAGE.ordinal()])
+                .build();
+    }
+}

@@ -1,0 +1,122 @@
+package io.shadowscale.udf;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * Every tunable of the job in one place, with its default. Functions take this object (it is
+ * serialised into the job graph), the CLI and {@code ShadowJob} fill it from {@code --name value}
+ * arguments with {@link #fromParameters(ParameterTool)}.
+ */
+public class ShadowOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    // --- buckets and watermarks
+    /** Length of a profiling/forecast bucket. */
+    public long bucketMs = Duration.ofMinutes(5).toMillis();
+    /** Forecast steps of {@link #bucketMs} each: 12 × 5 min = the next hour. */
+    public int horizonSteps = 12;
+    /** How far out of order telemetry may arrive and still land in its bucket. */
+    public long outOfOrdernessMs = Duration.ofMinutes(2).toMillis();
+    /** A Kafka partition without records for this long stops holding back the watermark. */
+    public long idlenessMs = Duration.ofMinutes(1).toMillis();
+    /** Telemetry stamped further than this ahead of the wall clock is rejected. */
+    public long maxFutureSkewMs = Duration.ofHours(1).toMillis();
+    /** Telemetry further than this ahead of the watermark is rejected (it would hold state open for long). */
+    public long maxAheadOfWatermarkMs = Duration.ofHours(6).toMillis();
+    /** Per-workload state is dropped after this much event time without telemetry. */
+    public long idleStateTimeoutMs = Duration.ofDays(1).toMillis();
+
+    // --- scaling policy (threshold policy of the walking skeleton)
+    public String policyName = "threshold-p90";
+    /** Quantile of the shadow the policy provisions for: 50, 90 or 99. */
+    public int provisionQuantile = 90;
+    public double targetCpuUtilization = 0.70;
+    public double targetMemoryUtilization = 0.80;
+    public double targetStorageUtilization = 0.75;
+    /** Scale in only when the p99 over the whole horizon stays below this share of the allocation. */
+    public double scaleInUtilization = 0.35;
+    public long scaleInStabilizationMs = Duration.ofMinutes(30).toMillis();
+    public long leadTimeInPlaceMs = Duration.ofMinutes(1).toMillis();
+    public long leadTimeScaleOutMs = Duration.ofMinutes(4).toMillis();
+    public long cooldownMs = Duration.ofMinutes(10).toMillis();
+    /** A command expires this long after it becomes effective. */
+    public long commandTtlMs = Duration.ofMinutes(30).toMillis();
+    public int minReplicas = 1;
+    public int maxReplicas = 100;
+    /** Largest change of the replica count in one command, as a share of the current count (at least 1 replica). */
+    public double maxStepFraction = 1.0;
+    /** Assumed until the platform reports an allocation on the allocations topic. */
+    public double defaultCpuPerReplica = 2.0;
+    public long defaultMemoryPerReplicaBytes = 4L << 30;
+    /** Largest per-replica size an in-place resize may reach (instance limits). */
+    public double maxCpuPerReplica = 8.0;
+    public long maxMemoryPerReplicaBytes = 32L << 30;
+    /** Forecast-only: every command is emitted with dryRun=true. */
+    public boolean dryRun = false;
+    /** Tenants in forecast-only mode. */
+    public Set<String> dryRunTenants = new HashSet<>();
+
+    // --- anomalies
+    /** Consecutive buckets above p90 that make a sustained surge. */
+    public int surgeBuckets = 3;
+    /** Consecutive buckets far below p50 that make a drop. */
+    public int dropBuckets = 3;
+    /** A spike is beyond p99 by this many (p99 - p50) band widths. */
+    public double spikeBandWidths = 1.0;
+    /** Smallest CPU excess (cores) worth calling an anomaly, so idle noise is not flagged. */
+    public double minCpuExcessCores = 0.25;
+
+    public static ShadowOptions defaults() {
+        return new ShadowOptions();
+    }
+
+    /** Reads {@code --bucket-minutes 5 --dry-run-tenants a,b ...}; unknown keys are ignored here (the CLI validates). */
+    public static ShadowOptions fromParameters(ParameterTool p) {
+        ShadowOptions o = new ShadowOptions();
+        o.bucketMs = Duration.ofMinutes(p.getLong("bucket-minutes", o.bucketMs / 60_000)).toMillis();
+        o.horizonSteps = p.getInt("horizon-steps", o.horizonSteps);
+        o.outOfOrdernessMs = p.getLong("out-of-orderness-ms", o.outOfOrdernessMs);
+        o.maxAheadOfWatermarkMs = p.getLong("max-ahead-ms", o.maxAheadOfWatermarkMs);
+        o.provisionQuantile = p.getInt("quantile", o.provisionQuantile);
+        o.targetCpuUtilization = p.getDouble("target-cpu-utilization", o.targetCpuUtilization);
+        o.targetMemoryUtilization = p.getDouble("target-memory-utilization", o.targetMemoryUtilization);
+        o.cooldownMs = Duration.ofMinutes(p.getLong("cooldown-minutes", o.cooldownMs / 60_000)).toMillis();
+        o.minReplicas = p.getInt("min-replicas", o.minReplicas);
+        o.maxReplicas = p.getInt("max-replicas", o.maxReplicas);
+        o.dryRun = p.getBoolean("dry-run", o.dryRun);
+        String tenants = p.get("dry-run-tenants", "");
+        if (!tenants.isBlank()) {
+            o.dryRunTenants = new HashSet<>(Arrays.asList(tenants.split(",")));
+        }
+        o.validate();
+        return o;
+    }
+
+    /** @throws IllegalArgumentException naming the option and what is allowed */
+    public ShadowOptions validate() {
+        require(bucketMs >= 60_000, "bucket-minutes must be at least 1");
+        require(horizonSteps >= 1 && horizonSteps <= 288, "horizon-steps must be between 1 and 288");
+        require(provisionQuantile == 50 || provisionQuantile == 90 || provisionQuantile == 99, "quantile must be 50, 90 or 99");
+        require(targetCpuUtilization > 0 && targetCpuUtilization <= 1, "target-cpu-utilization must be in (0, 1]");
+        require(targetMemoryUtilization > 0 && targetMemoryUtilization <= 1, "target-memory-utilization must be in (0, 1]");
+        require(minReplicas >= 1 && maxReplicas >= minReplicas, "need 1 <= min-replicas <= max-replicas");
+        require(outOfOrdernessMs >= 0, "out-of-orderness-ms must not be negative");
+        return this;
+    }
+
+    public boolean isDryRun(String tenantId) {
+        return dryRun || dryRunTenants.contains(tenantId);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.shadowscale.udf.logic;
+
+import java.util.Arrays;
+
+import io.shadowscale.udf.model.Resource;
+
+/**
+ * What the fallback forecaster remembers of one workload: a one-day ring of bucket values per
+ * resource (NaN where a bucket is missing), EWMA level, deviation from the seasonal value, EWMA
+ * of squared one-step errors, and the one-step-ahead quantiles of its previous forecast (to
+ * compute the residual of the next bucket). Primitive arrays only: ~12 KB per workload at
+ * 5-minute buckets.
+ */
+public class ForecasterState {
+    public long lastBucketStart = Long.MIN_VALUE;
+    public int season;
+    /** [resource * season + slot] */
+    public double[] ring;
+    public double[] level;
+    public double[] deviation;
+    public double[] errorVariance;
+    public int errorsSeen;
+    /** Target bucket of the previous forecast's first step, or MIN_VALUE. */
+    public long prevTarget = Long.MIN_VALUE;
+    /** [resource * 3 + q] with q = 0 (p50), 1 (p90), 2 (p99). */
+    public double[] prevStep1;
+    public boolean prevFallback;
+
+    public ForecasterState() {}
+
+    public static ForecasterState create(int season) {
+        ForecasterState s = new ForecasterState();
+        s.season = season;
+        s.ring = new double[Resource.COUNT * season];
+        Arrays.fill(s.ring, Double.NaN);
+        s.level = new double[Resource.COUNT];
+        Arrays.fill(s.level, Double.NaN);
+        s.deviation = new double[Resource.COUNT];
+        s.errorVariance = new double[Resource.COUNT];
+        s.prevStep1 = new double[Resource.COUNT * 3];
+        return s;
+    }
+
+    /** Bytes of the arrays and fields, as held on the heap (for the state-size report). */
+    public long approximateBytes() {
+        return 8L * (ring.length + level.length + deviation.length + errorVariance.length + prevStep1.length) + 64;
+    }
+}

@@ -1,0 +1,32 @@
+package io.shadowscale.udf.model;
+
+/**
+ * A closed bucket next to the one-step-ahead shadow that predicted it. Arrays are indexed by
+ * {@link Resource#ordinal()}.
+ */
+public class Residual {
+    public String tenantId;
+    public String workloadId;
+    /** Start of the bucket (event time, ms). */
+    public long bucketStart;
+    public long bucketMs;
+    public double[] actual;
+    public double[] p50;
+    public double[] p90;
+    public double[] p99;
+    public double requests;
+    public boolean fallback;
+
+    public Residual() {}
+
+    public double actual(Resource r) { return actual[r.ordinal()]; }
+    public double p50(Resource r) { return p50[r.ordinal()]; }
+    public double p90(Resource r) { return p90[r.ordinal()]; }
+    public double p99(Resource r) { return p99[r.ordinal()]; }
+
+    /** How far above p50 the actual is, in units of the (p99 - p50) band; 0 when the band is empty. */
+    public double bandScore(Resource r) {
+        double width = p99(r) - p50(r);
+        return width <= 0 ? 0 : (actual(r) - p50(r)) / width;
+    }
+}

@@ -1,0 +1,115 @@
+package io.shadowscale.udf;
+
+import static io.shadowscale.udf.TestData.BUCKET;
+import static io.shadowscale.udf.TestData.T0;
+import static io.shadowscale.udf.TestData.rollup;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import io.shadowscale.schema.ResourceShadow;
+import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.logic.FallbackForecaster;
+import io.shadowscale.udf.model.Residual;
+import io.shadowscale.udf.model.Resource;
+
+class ShadowForecasterTest {
+
+    final ShadowOptions options = ShadowOptions.defaults();
+
+    KeyedOneInputStreamOperatorTestHarness<String, TelemetryRollup, ShadowHorizon> harness() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ShadowForecaster(options)), new Keys.OfRollup(), Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static void send(KeyedOneInputStreamOperatorTestHarness<String, TelemetryRollup, ShadowHorizon> h, TelemetryRollup r) throws Exception {
+        h.processElement(new StreamRecord<>(r, r.getBucketStart().toEpochMilli() + BUCKET - 1));
+    }
+
+    @Test
+    void emitsAnHourOfStepsPerBucketAndAResidualForThePredictedBucket() throws Exception {
+        try (var h = harness()) {
+            send(h, rollup("a", "w", T0, 2.0));
+            List<ShadowHorizon> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            ShadowHorizon first = out.get(0);
+            assertThat(first.getGeneratedAt().toEpochMilli()).isEqualTo(T0 + BUCKET);
+            assertThat(first.getSteps()).hasSize(12);
+            ResourceShadow s1 = first.getSteps().get(0);
+            assertThat(s1.getStep()).isEqualTo(1);
+            assertThat(s1.getTimestamp().toEpochMilli()).isEqualTo(T0 + BUCKET);
+            assertThat(first.getSteps().get(11).getTimestamp().toEpochMilli()).isEqualTo(T0 + 12 * BUCKET);
+            assertThat(s1.getCpuP50()).isEqualTo(2.0);
+            assertThat(s1.getCpuP90()).isGreaterThan(s1.getCpuP50());
+            assertThat(s1.getCpuP99()).isGreaterThan(s1.getCpuP90());
+            assertThat(s1.getFallback()).isTrue();
+            assertThat(s1.getModelId()).isEqualTo(FallbackForecaster.MODEL_ID);
+            assertThat(s1.getFallbackReason()).isEqualTo("no ONNX model deployed");
+            assertThat(h.getSideOutput(Descriptors.RESIDUALS)).isNull();
+
+            send(h, rollup("a", "w", T0 + BUCKET, 5.0));
+            var residuals = h.getSideOutput(Descriptors.RESIDUALS);
+            assertThat(residuals).hasSize(1);
+            Residual r = residuals.peek().getValue();
+            assertThat(r.bucketStart).isEqualTo(T0 + BUCKET);
+            assertThat(r.actual(Resource.CPU)).isEqualTo(5.0);
+            assertThat(r.p50(Resource.CPU)).isEqualTo(s1.getCpuP50());
+            assertThat(r.p99(Resource.CPU)).isEqualTo(s1.getCpuP99());
+        }
+    }
+
+    @Test
+    void noResidualAcrossAGap() throws Exception {
+        try (var h = harness()) {
+            send(h, rollup("a", "w", T0, 2.0));
+            send(h, rollup("a", "w", T0 + 3 * BUCKET, 2.0));
+            assertThat(h.getSideOutput(Descriptors.RESIDUALS)).isNull();
+            assertThat(h.extractOutputValues()).hasSize(2);
+        }
+    }
+
+    @Test
+    void stateOfAnIdleWorkloadIsDropped() throws Exception {
+        try (var h = harness()) {
+            send(h, rollup("a", "w", T0, 2.0));
+            send(h, rollup("b", "w", T0 + 200 * BUCKET, 2.0));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(4); // forecaster + idle timer for each
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+            h.processWatermark(T0 + BUCKET + options.idleStateTimeoutMs);
+            assertThat(h.numKeyedStateEntries()).as("a is idle for a day, b is not").isEqualTo(2);
+            h.processWatermark(Long.MAX_VALUE);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aRestoredForecasterContinuesWhereItWas() throws Exception {
+        OperatorSubtaskState snapshot;
+        ShadowHorizon expected;
+        try (var h = harness()) {
+            send(h, rollup("a", "w", T0, 2.0));
+            snapshot = h.snapshot(1, 1);
+            send(h, rollup("a", "w", T0 + BUCKET, 4.0));
+            expected = h.extractOutputValues().get(1);
+        }
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ShadowForecaster(options)), new Keys.OfRollup(), Types.STRING);
+        restored.initializeState(snapshot);
+        restored.open();
+        send(restored, rollup("a", "w", T0 + BUCKET, 4.0));
+        assertThat(restored.extractOutputValues()).containsExactly(expected);
+        assertThat(restored.getSideOutput(Descriptors.RESIDUALS)).hasSize(1);
+        restored.close();
+    }
+}

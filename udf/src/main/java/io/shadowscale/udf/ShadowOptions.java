@@ -27,8 +27,10 @@ public class ShadowOptions implements Serializable {
     public long idlenessMs = Duration.ofMinutes(1).toMillis();
     /** Telemetry stamped further than this ahead of the wall clock is rejected. */
     public long maxFutureSkewMs = Duration.ofHours(1).toMillis();
-    /** Telemetry further than this ahead of the watermark is rejected (it would hold state open for long). */
-    public long maxAheadOfWatermarkMs = Duration.ofHours(6).toMillis();
+    /** Telemetry further than this ahead of the latest event time of its partition is rejected. */
+    public long maxAheadOfPartitionMs = Duration.ofHours(6).toMillis();
+    /** Watermark alignment: how far in event time one Kafka partition may read ahead of the slowest. */
+    public long maxPartitionDriftMs = Duration.ofMinutes(30).toMillis();
     /** Per-workload state is dropped after this much event time without telemetry. */
     public long idleStateTimeoutMs = Duration.ofDays(1).toMillis();
 
@@ -82,7 +84,7 @@ public class ShadowOptions implements Serializable {
         o.bucketMs = Duration.ofMinutes(p.getLong("bucket-minutes", o.bucketMs / 60_000)).toMillis();
         o.horizonSteps = p.getInt("horizon-steps", o.horizonSteps);
         o.outOfOrdernessMs = p.getLong("out-of-orderness-ms", o.outOfOrdernessMs);
-        o.maxAheadOfWatermarkMs = p.getLong("max-ahead-ms", o.maxAheadOfWatermarkMs);
+        o.maxAheadOfPartitionMs = p.getLong("max-ahead-ms", o.maxAheadOfPartitionMs);
         o.provisionQuantile = p.getInt("quantile", o.provisionQuantile);
         o.targetCpuUtilization = p.getDouble("target-cpu-utilization", o.targetCpuUtilization);
         o.targetMemoryUtilization = p.getDouble("target-memory-utilization", o.targetMemoryUtilization);

@@ -21,8 +21,8 @@ import io.shadowscale.udf.model.DeadLetter;
  * {@link TelemetryRollup} when the watermark passes its end and then removed from state, so a
  * workload holds at most the few buckets still open within the out-of-orderness bound.
  *
- * <p>Events whose bucket already closed (late) or that lie too far ahead of the watermark go to
- * {@link Descriptors#DEAD_LETTERS} with the reason.
+ * <p>Events whose bucket already closed (late) go to {@link Descriptors#DEAD_LETTERS} with the
+ * reason. (Events far ahead of their partition are rejected earlier, by {@code StreamClock}.)
  */
 public class TelemetryBucketer extends KeyedProcessFunction<String, TelemetryEvent, TelemetryRollup> {
 
@@ -52,11 +52,6 @@ public class TelemetryBucketer extends KeyedProcessFunction<String, TelemetryEve
         if (end - 1 <= watermark) {
             reject(ctx, e, "late", "event time " + e.getEventTime() + " is " + TelemetryChecks.human(watermark - t)
                     + " behind the watermark; its bucket starting " + java.time.Instant.ofEpochMilli(start) + " is already closed");
-            return;
-        }
-        if (watermark != Long.MIN_VALUE && t > watermark + options.maxAheadOfWatermarkMs) {
-            reject(ctx, e, "ahead", "event time " + e.getEventTime() + " is " + TelemetryChecks.human(t - watermark)
-                    + " ahead of the watermark (allowed " + TelemetryChecks.human(options.maxAheadOfWatermarkMs) + ")");
             return;
         }
         BucketAccumulator acc = buckets.get(start);

@@ -10,35 +10,36 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import io.shadowscale.udf.model.RawTelemetry;
 
 /**
- * Bounded-out-of-orderness watermarks that only valid records move, so a rejected record (or
- * one stamped far ahead of its partition) cannot push the watermark and make the good data
- * behind it late. Flink runs one generator per Kafka partition.
+ * Bounded-out-of-orderness watermarks that only valid records move, so a rejected record (such
+ * as one stamped far ahead of its partition, see {@code StreamClock}) cannot push the watermark
+ * and make the good data behind it late. Flink runs one generator per Kafka partition.
  */
 public class ValidTelemetryWatermarks implements WatermarkGenerator<RawTelemetry> {
 
+    /** Watermark alignment group: Kafka partitions of a replay read at most this far apart in event time. */
+    public static final String ALIGNMENT_GROUP = "telemetry";
+
     private final long outOfOrdernessMs;
-    private final long maxAheadMs;
     private long maxTimestamp = Long.MIN_VALUE;
 
-    public ValidTelemetryWatermarks(long outOfOrdernessMs, long maxAheadMs) {
+    public ValidTelemetryWatermarks(long outOfOrdernessMs) {
         this.outOfOrdernessMs = outOfOrdernessMs;
-        this.maxAheadMs = maxAheadMs;
     }
 
     public static WatermarkStrategy<RawTelemetry> strategy(ShadowOptions o) {
         return WatermarkStrategy
-                .<RawTelemetry>forGenerator(ctx -> new ValidTelemetryWatermarks(o.outOfOrdernessMs, o.maxAheadOfWatermarkMs))
+                .<RawTelemetry>forGenerator(ctx -> new ValidTelemetryWatermarks(o.outOfOrdernessMs))
                 .withTimestampAssigner((raw, recordTs) -> raw.eventTimeOr(recordTs))
-                .withIdleness(Duration.ofMillis(o.idlenessMs));
+                .withIdleness(Duration.ofMillis(o.idlenessMs))
+                // a partition that races ahead (e.g. when replaying history) is paused rather than
+                // buffered in the bucketer until the slowest partition catches up
+                .withWatermarkAlignment(ALIGNMENT_GROUP, Duration.ofMillis(o.maxPartitionDriftMs), Duration.ofSeconds(1));
     }
 
     @Override
     public void onEvent(RawTelemetry raw, long timestamp, WatermarkOutput output) {
         if (!raw.isValid()) {
             return;
-        }
-        if (maxTimestamp != Long.MIN_VALUE && timestamp > maxTimestamp + maxAheadMs) {
-            return; // an outlier; the bucketer rejects it against the watermark
         }
         maxTimestamp = Math.max(maxTimestamp, timestamp);
     }

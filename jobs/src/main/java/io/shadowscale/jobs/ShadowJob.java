@@ -1,0 +1,140 @@
+package io.shadowscale.jobs;
+
+import java.time.Duration;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.iceberg.flink.CatalogLoader;
+
+import io.shadowscale.jobs.iceberg.IcebergSinks;
+import io.shadowscale.jobs.iceberg.IcebergTables;
+import io.shadowscale.jobs.kafka.KafkaIO;
+import io.shadowscale.jobs.kafka.Topics;
+import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.udf.Keys;
+import io.shadowscale.udf.ShadowOptions;
+import io.shadowscale.udf.model.RawTelemetry;
+
+/**
+ * The shadowscale job with its production sources and sinks: telemetry and allocations from
+ * Kafka; shadows, scaling commands, anomalies and dead letters to Kafka (exactly-once); rollups,
+ * shadows, commands and anomalies to Iceberg tables (committed on checkpoints).
+ *
+ * <p>Run it on a Flink cluster with the shaded JAR ({@code jobs/target/shadowscale-jobs-*-job.jar}):
+ * <pre>
+ *   flink run shadowscale-jobs-job.jar --bootstrap kafka:9092 --warehouse s3a://bucket/warehouse
+ * </pre>
+ * or locally with {@code bin/shadowscale demo}, which starts a broker, produces data and runs it.
+ * Options: {@code --bootstrap}, {@code --warehouse} (required), {@code --topic-prefix},
+ * {@code --group-id}, {@code --bounded} (stop at the offsets that were latest at start),
+ * {@code --checkpoint-interval-ms}, and the tunables of {@link ShadowOptions}.
+ */
+public final class ShadowJob {
+
+    /** Where the job reads and writes. */
+    public static final class Settings {
+        public String bootstrap;
+        public String warehouse;
+        public Topics topics = Topics.defaults();
+        public String groupId = "shadowscale";
+        public boolean bounded;
+        public long checkpointIntervalMs = 10_000;
+        public ShadowOptions options = ShadowOptions.defaults();
+
+        public static Settings fromArgs(String[] args) {
+            ParameterTool p = ParameterTool.fromArgs(args);
+            Settings s = new Settings();
+            s.bootstrap = required(p, "bootstrap", "the Kafka bootstrap servers, e.g. --bootstrap localhost:9092");
+            s.warehouse = required(p, "warehouse", "the Iceberg warehouse, e.g. --warehouse /data/warehouse");
+            s.topics = new Topics(p.get("topic-prefix", ""));
+            s.groupId = p.get("group-id", s.groupId);
+            s.bounded = p.getBoolean("bounded", false);
+            s.checkpointIntervalMs = p.getLong("checkpoint-interval-ms", s.checkpointIntervalMs);
+            s.options = ShadowOptions.fromParameters(p);
+            return s;
+        }
+
+        private static String required(ParameterTool p, String key, String hint) {
+            String v = p.get(key);
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException("missing --" + key + ": " + hint);
+            }
+            return v;
+        }
+    }
+
+    private ShadowJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Settings s = Settings.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(s));
+        build(env, s);
+        env.execute("shadowscale");
+    }
+
+    /** Configuration every run of the job needs (cluster settings stay in flink-conf/config.yaml). */
+    public static Configuration jobConfiguration(Settings s) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(s.checkpointIntervalMs));
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // Generic types stay enabled: Iceberg's sink ships its write results through Kryo. Our own
+        // records are Avro or POJOs, which TypeInfoTest checks.
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(200));
+        return conf;
+    }
+
+    /** Adds the sources, pipeline and sinks to {@code env}. */
+    public static ShadowPipeline.Outputs build(StreamExecutionEnvironment env, Settings s) {
+        KafkaIO.ReadMode mode = s.bounded ? KafkaIO.ReadMode.untilLatest() : KafkaIO.ReadMode.continuous();
+        ShadowPipeline.Sources sources = new ShadowPipeline.Sources() {
+            @Override
+            public DataStream<RawTelemetry> telemetry(StreamExecutionEnvironment e, WatermarkStrategy<RawTelemetry> watermarks) {
+                return e.fromSource(KafkaIO.telemetrySource(s.bootstrap, s.topics.telemetry, s.groupId, mode, s.options.maxFutureSkewMs, s.options.maxAheadOfPartitionMs),
+                        watermarks, "Kafka: " + s.topics.telemetry).uid("source-telemetry");
+            }
+
+            @Override
+            public DataStream<AllocationUpdate> allocations(StreamExecutionEnvironment e) {
+                return e.fromSource(KafkaIO.allocationSource(s.bootstrap, s.topics.allocations, s.groupId, mode),
+                        WatermarkStrategy.noWatermarks(), "Kafka: " + s.topics.allocations).uid("source-allocations");
+            }
+        };
+        ShadowPipeline.Outputs out = ShadowPipeline.build(env, sources, s.options);
+        attachSinks(out, s);
+        return out;
+    }
+
+    static void attachSinks(ShadowPipeline.Outputs out, Settings s) {
+        String tx = s.groupId + "-" + s.topics.telemetry + "-";
+        out.shadows.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.shadows, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "shadows"))
+                .uid("kafka-shadows").name("Kafka: " + s.topics.shadows);
+        out.commands.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.commands, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "commands"))
+                .uid("kafka-commands").name("Kafka: " + s.topics.commands);
+        out.anomalies.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.anomalies, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "anomalies"))
+                .uid("kafka-anomalies").name("Kafka: " + s.topics.anomalies);
+        out.deadLetters.sinkTo(KafkaIO.deadLetterSink(s.bootstrap, s.topics.deadLetters, tx + "dlq"))
+                .uid("kafka-dlq").name("Kafka: " + s.topics.deadLetters);
+
+        CatalogLoader catalog = IcebergTables.catalogLoader(s.warehouse);
+        IcebergTables.ensureTables(catalog);
+        IcebergSinks.append(out.rollups, IcebergTables.TELEMETRY_ROLLUPS, catalog);
+        IcebergSinks.append(out.shadows, IcebergTables.RESOURCE_SHADOWS, catalog);
+        IcebergSinks.append(out.commands, IcebergTables.SCALING_COMMANDS, catalog);
+        IcebergSinks.append(out.anomalies, IcebergTables.ANOMALIES, catalog);
+    }
+
+    /** Runs the job to completion in this JVM (local Flink) — the embedded default. */
+    public static JobExecutionResult runLocal(Settings s, int parallelism) throws Exception {
+        Configuration conf = jobConfiguration(s);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        build(env, s);
+        return env.execute("shadowscale");
+    }
+}

@@ -1,0 +1,122 @@
+package io.shadowscale.jobs;
+
+import java.time.Duration;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.schema.Anomaly;
+import io.shadowscale.schema.ResourceShadow;
+import io.shadowscale.schema.ScalingCommand;
+import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.schema.TelemetryEvent;
+import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.AnomalyDetector;
+import io.shadowscale.udf.Descriptors;
+import io.shadowscale.udf.Keys;
+import io.shadowscale.udf.ScalingOrchestrator;
+import io.shadowscale.udf.ShadowForecaster;
+import io.shadowscale.udf.ShadowOptions;
+import io.shadowscale.udf.ShadowSteps;
+import io.shadowscale.udf.TelemetryBucketer;
+import io.shadowscale.udf.TelemetryValidator;
+import io.shadowscale.udf.ValidTelemetryWatermarks;
+import io.shadowscale.udf.model.DeadLetter;
+import io.shadowscale.udf.model.RawTelemetry;
+import io.shadowscale.udf.model.Residual;
+
+/**
+ * The job graph, built from injected sources; the caller attaches sinks to the returned streams.
+ *
+ * <pre>
+ *  telemetry (RawTelemetry, per-partition watermarks over valid records only)
+ *     │
+ *  validate ──────────────── rejects ─────────────────────────┐
+ *     │ TelemetryEvent                                         │
+ *  keyBy(tenant/workload) → bucket (5 min, event time) ─ late ─┤→ dead letters
+ *     │ TelemetryRollup ──────────────────────────────────────────→ rollups
+ *  keyBy → forecast (fallback) ── residuals ─→ CEP patterns ─────→ anomalies
+ *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
+ *  connect(allocations) keyBy → orchestrate ──────────────────────→ commands
+ * </pre>
+ *
+ * Every stateful operator has a uid, so savepoints survive changes to the graph around it.
+ */
+public final class ShadowPipeline {
+
+    private ShadowPipeline() {}
+
+    /** What feeds the job. {@code allocations} may be null when no platform reports allocations. */
+    public interface Sources {
+        DataStream<RawTelemetry> telemetry(StreamExecutionEnvironment env, WatermarkStrategy<RawTelemetry> watermarks);
+
+        DataStream<AllocationUpdate> allocations(StreamExecutionEnvironment env);
+    }
+
+    /** The job's outputs, for the caller to sink (production: Kafka and Iceberg; tests: collect). */
+    public static final class Outputs {
+        public final DataStream<TelemetryRollup> rollups;
+        public final DataStream<ResourceShadow> shadows;
+        public final DataStream<ScalingCommand> commands;
+        public final DataStream<Anomaly> anomalies;
+        public final DataStream<DeadLetter> deadLetters;
+
+        Outputs(DataStream<TelemetryRollup> rollups, DataStream<ResourceShadow> shadows, DataStream<ScalingCommand> commands,
+                DataStream<Anomaly> anomalies, DataStream<DeadLetter> deadLetters) {
+            this.rollups = rollups;
+            this.shadows = shadows;
+            this.commands = commands;
+            this.anomalies = anomalies;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    public static Outputs build(StreamExecutionEnvironment env, Sources sources, ShadowOptions options) {
+        options.validate();
+        DataStream<RawTelemetry> raw = sources.telemetry(env, ValidTelemetryWatermarks.strategy(options));
+
+        SingleOutputStreamOperator<TelemetryEvent> valid = raw
+                .process(new TelemetryValidator())
+                .uid("validate-telemetry").name("Validate telemetry");
+
+        SingleOutputStreamOperator<TelemetryRollup> rollups = valid
+                .keyBy(new Keys.OfTelemetry())
+                .process(new TelemetryBucketer(options))
+                .uid("bucket-telemetry").name("Bucket telemetry (" + options.bucketMs / 60_000 + " min)");
+
+        SingleOutputStreamOperator<ShadowHorizon> horizons = rollups
+                .keyBy(new Keys.OfRollup())
+                .process(new ShadowForecaster(options))
+                .uid("forecast-shadow").name("Forecast resource shadow");
+
+        DataStream<ResourceShadow> shadows = horizons
+                .flatMap(new ShadowSteps())
+                .uid("shadow-steps").name("Shadow steps");
+
+        DataStream<AllocationUpdate> allocations = sources.allocations(env);
+        if (allocations == null) {
+            allocations = env.fromData(AllocationUpdate.class)
+                    .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
+                    .name("No allocations");
+        }
+        DataStream<ScalingCommand> commands = horizons
+                .connect(allocations.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<AllocationUpdate>forBoundedOutOfOrderness(Duration.ofMillis(options.outOfOrdernessMs))
+                                .withTimestampAssigner((a, ts) -> a.getReportedAt().toEpochMilli())
+                                .withIdleness(Duration.ofMillis(options.idlenessMs))).name("Allocation watermarks"))
+                .keyBy(new Keys.OfHorizon(), new Keys.OfAllocation())
+                .process(new ScalingOrchestrator(options))
+                .uid("orchestrate-scaling").name("Orchestrate scaling");
+
+        DataStream<Residual> residuals = horizons.getSideOutput(Descriptors.RESIDUALS);
+        DataStream<Anomaly> anomalies = AnomalyDetector.detect(residuals, options);
+
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(Descriptors.DEAD_LETTERS)
+                .union(rollups.getSideOutput(Descriptors.DEAD_LETTERS));
+
+        return new Outputs(rollups, shadows, commands, anomalies, deadLetters);
+    }
+}

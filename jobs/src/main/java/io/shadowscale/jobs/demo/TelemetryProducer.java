@@ -1,0 +1,146 @@
+package io.shadowscale.jobs.demo;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.shadowscale.schema.TelemetryEvent;
+import io.shadowscale.schema.WireFormat;
+
+/**
+ * Writes telemetry to Kafka as the job reads it: {@link WireFormat} values keyed by
+ * {@code tenantId/workloadId} (one workload stays in one partition, in order), record timestamp
+ * = event time. Idempotent producer with {@code acks=all}, batched for throughput.
+ */
+public final class TelemetryProducer {
+
+    /** How often (in records) {@code progress} is called. */
+    public static final int PROGRESS_EVERY = 2_000;
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private TelemetryProducer() {
+    }
+
+    /**
+     * Sends every event and flushes.
+     *
+     * @param total    expected number of events, only for messages (the iterator decides)
+     * @param progress called with the number sent so far every {@value #PROGRESS_EVERY} records and at the end
+     * @return the number of records sent and acknowledged
+     * @throws IllegalStateException naming the bootstrap address and topic when sending fails
+     */
+    public static long produce(String bootstrap, String topic, Iterator<TelemetryEvent> events, long total,
+                               LongConsumer progress) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long sent = 0;
+        KafkaProducer<String, byte[]> producer = open(bootstrap);
+        try {
+            while (events.hasNext()) {
+                checkFailure(failure, bootstrap, topic, sent, total);
+                TelemetryEvent e = events.next();
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null,
+                        e.getEventTime().toEpochMilli(), e.getTenantId() + "/" + e.getWorkloadId(), WireFormat.encode(e));
+                producer.send(record, (metadata, ex) -> {
+                    if (ex != null) {
+                        failure.compareAndSet(null, ex);
+                    }
+                });
+                sent++;
+                if (sent % PROGRESS_EVERY == 0) {
+                    progress.accept(sent);
+                }
+            }
+            producer.flush();
+            checkFailure(failure, bootstrap, topic, sent, total);
+            progress.accept(sent);
+            return sent;
+        } catch (KafkaException e) {
+            throw failed(bootstrap, topic, sent, total, e);
+        } finally {
+            producer.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    /**
+     * Sends raw values (e.g. {@link DemoScenario#malformedSamples()} payloads or encoded campaigns)
+     * without a key, stamped with the current time, and flushes.
+     */
+    public static void produceRaw(String bootstrap, String topic, List<byte[]> payloads) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long sent = 0;
+        KafkaProducer<String, byte[]> producer = open(bootstrap);
+        try {
+            for (byte[] payload : payloads) {
+                producer.send(new ProducerRecord<>(topic, payload), (metadata, ex) -> {
+                    if (ex != null) {
+                        failure.compareAndSet(null, ex);
+                    }
+                });
+                sent++;
+            }
+            producer.flush();
+            checkFailure(failure, bootstrap, topic, sent, payloads.size());
+        } catch (KafkaException e) {
+            throw failed(bootstrap, topic, sent, payloads.size(), e);
+        } finally {
+            producer.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    /** The producer settings used: idempotent, acks=all, 20 ms linger, 256 KiB lz4 batches. */
+    static Properties config(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "shadowscale-telemetry-producer");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+        // lz4 classes come from Flink's org.lz4:lz4-java (kafka-clients' copy is excluded, STACK.md trap 3)
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // fail within 30 s when no broker answers instead of the default minute
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+        return p;
+    }
+
+    private static KafkaProducer<String, byte[]> open(String bootstrap) {
+        try {
+            return new KafkaProducer<>(config(bootstrap));
+        } catch (KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("could not create a Kafka producer for bootstrap '" + bootstrap + "': "
+                    + cause.getMessage(), e);
+        }
+    }
+
+    private static void checkFailure(AtomicReference<Exception> failure, String bootstrap, String topic,
+                                     long sent, long total) {
+        Exception e = failure.get();
+        if (e != null) {
+            throw failed(bootstrap, topic, sent, total, e);
+        }
+    }
+
+    private static IllegalStateException failed(String bootstrap, String topic, long sent, long total, Exception e) {
+        return new IllegalStateException(String.format(Locale.ROOT,
+                "producing to topic '%s' at Kafka bootstrap '%s' failed after %,d of %,d records: %s",
+                topic, bootstrap, sent, total, e.getMessage()), e);
+    }
+}

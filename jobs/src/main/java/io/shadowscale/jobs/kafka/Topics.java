@@ -1,0 +1,37 @@
+package io.shadowscale.jobs.kafka;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Topic names (overridable with --topic-prefix) and the partitions the demo creates them with. */
+public final class Topics {
+    public final String telemetry;
+    public final String externalEvents;
+    public final String allocations;
+    public final String shadows;
+    public final String commands;
+    public final String anomalies;
+    public final String deadLetters;
+
+    public Topics(String prefix) {
+        telemetry = prefix + "telemetry";
+        externalEvents = prefix + "external-events";
+        allocations = prefix + "allocations";
+        shadows = prefix + "resource-shadows";
+        commands = prefix + "scaling-commands";
+        anomalies = prefix + "anomalies";
+        deadLetters = prefix + "telemetry-dlq";
+    }
+
+    public static Topics defaults() {
+        return new Topics("");
+    }
+
+    public Map<String, Integer> all(int partitions) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String t : new String[] {telemetry, externalEvents, allocations, shadows, commands, anomalies, deadLetters}) {
+            m.put(t, partitions);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,103 @@
+package io.shadowscale.udf;
+
+import static io.shadowscale.udf.TestData.BUCKET;
+import static io.shadowscale.udf.TestData.T0;
+import static io.shadowscale.udf.TestData.residual;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.shadowscale.schema.Anomaly;
+import io.shadowscale.schema.AnomalyType;
+import io.shadowscale.schema.Severity;
+import io.shadowscale.udf.model.Residual;
+import io.shadowscale.udf.model.Resource;
+
+class AnomalyDetectorTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    final ShadowOptions o = ShadowOptions.defaults();
+
+    @Test
+    void conditions() {
+        assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 4.0, 2.0), o)).isTrue(); // p99 2.4, band 0.4
+        assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 2.5, 2.0), o)).isFalse();
+        assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 0.05, 0.01), o)).as("idle noise").isFalse();
+        assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.3, 2.0), o)).isTrue();
+        assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.1, 2.0), o)).isFalse();
+        assertThat(AnomalyDetector.isDropped(residual("t", "w", T0, 0.2, 2.0), o)).isTrue();
+        assertThat(AnomalyDetector.isDropped(residual("t", "w", T0, 0.9, 2.0), o)).isFalse();
+        Residual egress = residual("t", "w", T0, 2.0, 2.0);
+        egress.actual[Resource.NETWORK_OUT.ordinal()] = 8e6;
+        egress.p50[Resource.NETWORK_OUT.ordinal()] = 1e6;
+        egress.p90[Resource.NETWORK_OUT.ordinal()] = 1.3e6;
+        egress.p99[Resource.NETWORK_OUT.ordinal()] = 1.6e6;
+        assertThat(AnomalyDetector.isEgressWithoutLoad(egress, o)).isTrue();
+        egress.actual[Resource.CPU.ordinal()] = 3.0; // load came with it
+        assertThat(AnomalyDetector.isEgressWithoutLoad(egress, o)).isFalse();
+    }
+
+    @Test
+    void patternsFindEachAnomalyInEventTimeAtParallelismTwo() throws Exception {
+        List<Residual> in = new ArrayList<>();
+        for (int b = 0; b < 40; b++) {
+            long t = T0 + b * BUCKET;
+            double normal = 2.0;
+            // w1: spike at bucket 5; surge buckets 20..23
+            in.add(residual("t1", "w1", t, b == 5 ? 6.0 : (b >= 20 && b <= 23) ? 2.5 : normal, normal));
+            // w2: drop at 10..13; egress 30..31
+            Residual r = residual("t2", "w2", t, (b >= 10 && b <= 13) ? 0.1 : normal, normal);
+            if (b == 30 || b == 31) {
+                r.actual[Resource.NETWORK_OUT.ordinal()] = 10e6;
+                r.p50[Resource.NETWORK_OUT.ordinal()] = 1e6;
+                r.p90[Resource.NETWORK_OUT.ordinal()] = 1.2e6;
+                r.p99[Resource.NETWORK_OUT.ordinal()] = 1.5e6;
+            }
+            in.add(r);
+        }
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        DataStream<Residual> residuals = env.fromData(in)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Residual>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, ts) -> r.bucketStart + r.bucketMs - 1));
+        List<Anomaly> found = new ArrayList<>();
+        try (CloseableIterator<Anomaly> it = AnomalyDetector.detect(residuals, o).executeAndCollect()) {
+            it.forEachRemaining(found::add);
+        }
+        found.sort(Comparator.comparing(Anomaly::getStartTime));
+        assertThat(found).extracting(Anomaly::getType).containsExactly(
+                AnomalyType.SPIKE, AnomalyType.DROP, AnomalyType.SUSTAINED_SURGE, AnomalyType.EGRESS_WITHOUT_LOAD);
+        Anomaly spike = found.get(0);
+        assertThat(spike.getWorkloadId()).isEqualTo("w1");
+        assertThat(spike.getStartTime().toEpochMilli()).isEqualTo(T0 + 5 * BUCKET);
+        assertThat(spike.getActual()).isEqualTo(6.0);
+        assertThat(spike.getExpected()).isEqualTo(2.0);
+        assertThat(spike.getSeverity()).isEqualTo(Severity.CRITICAL);
+        assertThat(spike.getExplanation()).contains("band widths above the forecast median");
+        Anomaly drop = found.get(1);
+        assertThat(drop.getWorkloadId()).isEqualTo("w2");
+        assertThat(drop.getStartTime().toEpochMilli()).isEqualTo(T0 + 10 * BUCKET);
+        Anomaly surge = found.get(2);
+        assertThat(surge.getStartTime().toEpochMilli()).isEqualTo(T0 + 20 * BUCKET);
+        assertThat(surge.getEndTime().toEpochMilli()).isEqualTo(T0 + 23 * BUCKET);
+        assertThat(found.get(3).getResource()).isEqualTo("network_out");
+    }
+}

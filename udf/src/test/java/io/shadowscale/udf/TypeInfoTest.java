@@ -1,0 +1,49 @@
+package io.shadowscale.udf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.schema.Anomaly;
+import io.shadowscale.schema.ResourceShadow;
+import io.shadowscale.schema.ScalingCommand;
+import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.schema.TelemetryEvent;
+import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.logic.AllocationState;
+import io.shadowscale.udf.logic.BucketAccumulator;
+import io.shadowscale.udf.logic.ForecasterState;
+import io.shadowscale.udf.model.DeadLetter;
+import io.shadowscale.udf.model.RawTelemetry;
+import io.shadowscale.udf.model.Residual;
+
+/** Every record and state type of ours is serialised by Avro or as a POJO, never through Kryo. */
+class TypeInfoTest {
+
+    @ParameterizedTest(name = "{0} is Avro")
+    @ValueSource(classes = {TelemetryEvent.class, TelemetryRollup.class, ResourceShadow.class, ShadowHorizon.class,
+            ScalingCommand.class, Anomaly.class, AllocationUpdate.class})
+    void avroRecords(Class<?> type) {
+        assertThat(TypeInformation.of(type)).isInstanceOf(AvroTypeInfo.class);
+    }
+
+    @ParameterizedTest(name = "{0} is a POJO without generic fields")
+    @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
+            ForecasterState.class, AllocationState.class})
+    void pojos(Class<?> type) {
+        TypeInformation<?> info = TypeInformation.of(type);
+        assertThat(info).isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) info;
+        for (int i = 0; i < pojo.getArity(); i++) {
+            assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
+                    .as(type.getSimpleName() + "." + pojo.getPojoFieldAt(i).getField().getName())
+                    .isNotInstanceOf(GenericTypeInfo.class);
+        }
+    }
+}

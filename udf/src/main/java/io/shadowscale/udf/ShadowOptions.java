@@ -29,7 +29,11 @@ public class ShadowOptions implements Serializable {
     public long maxFutureSkewMs = Duration.ofHours(1).toMillis();
     /** Telemetry further than this ahead of the latest event time of its partition is rejected. */
     public long maxAheadOfPartitionMs = Duration.ofHours(6).toMillis();
-    /** Watermark alignment: how far in event time one Kafka partition may read ahead of the slowest. */
+    /**
+     * Watermark alignment: how far in event time one Kafka partition may read ahead of the slowest;
+     * 0 turns alignment off (bounded reads must: the Kafka connector 5.0 fails pausing a split
+     * that has already reached its end offset).
+     */
     public long maxPartitionDriftMs = Duration.ofMinutes(30).toMillis();
     /** Per-workload state is dropped after this much event time without telemetry. */
     public long idleStateTimeoutMs = Duration.ofDays(1).toMillis();

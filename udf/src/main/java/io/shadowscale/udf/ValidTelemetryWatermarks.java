@@ -27,13 +27,16 @@ public class ValidTelemetryWatermarks implements WatermarkGenerator<RawTelemetry
     }
 
     public static WatermarkStrategy<RawTelemetry> strategy(ShadowOptions o) {
-        return WatermarkStrategy
+        WatermarkStrategy<RawTelemetry> s = WatermarkStrategy
                 .<RawTelemetry>forGenerator(ctx -> new ValidTelemetryWatermarks(o.outOfOrdernessMs))
                 .withTimestampAssigner((raw, recordTs) -> raw.eventTimeOr(recordTs))
-                .withIdleness(Duration.ofMillis(o.idlenessMs))
-                // a partition that races ahead (e.g. when replaying history) is paused rather than
-                // buffered in the bucketer until the slowest partition catches up
-                .withWatermarkAlignment(ALIGNMENT_GROUP, Duration.ofMillis(o.maxPartitionDriftMs), Duration.ofSeconds(1));
+                .withIdleness(Duration.ofMillis(o.idlenessMs));
+        if (o.maxPartitionDriftMs > 0) {
+            // a partition that races ahead (e.g. when replaying history) is paused rather than
+            // buffered in the bucketer until the slowest partition catches up
+            s = s.withWatermarkAlignment(ALIGNMENT_GROUP, Duration.ofMillis(o.maxPartitionDriftMs), Duration.ofSeconds(1));
+        }
+        return s;
     }
 
     @Override

@@ -78,11 +78,11 @@ public record QueryResult(
   private String table() {
     int n = columns.size();
     int[] widths = new int[n];
-    boolean[] numeric = new boolean[n];
+    boolean[] numeric = new boolean[n]; // right-aligned: some numbers and nothing but numbers
+    boolean[] text = new boolean[n];
     List<String[][]> cells = new ArrayList<>(rows.size()); // row, column, line within the cell
     for (int c = 0; c < n; c++) {
       widths[c] = columns.get(c).length();
-      numeric[c] = !rows.isEmpty();
     }
     for (List<Object> row : rows) {
       String[][] line = new String[n][];
@@ -93,9 +93,13 @@ public record QueryResult(
         for (String part : line[c]) {
           widths[c] = Math.max(widths[c], part.length());
         }
-        numeric[c] &= v == null || v instanceof Number;
+        numeric[c] |= v instanceof Number;
+        text[c] |= v != null && !(v instanceof Number);
       }
       cells.add(line);
+    }
+    for (int c = 0; c < n; c++) {
+      numeric[c] &= !text[c];
     }
     StringBuilder out = new StringBuilder();
     appendLine(out, columns.toArray(new String[0]), widths, new boolean[n]);

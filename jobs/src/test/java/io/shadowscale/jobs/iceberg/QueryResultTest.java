@@ -46,6 +46,15 @@ class QueryResultTest {
   }
 
   @Test
+  void columnsWithOnlyNullsStayLeftAligned() {
+    QueryResult r =
+        new QueryResult(
+            List.of("k", "n"), List.of(Arrays.asList(null, 1L), Arrays.asList(null, 22L)), false, 9);
+    assertThat(r.format(Format.TABLE))
+        .isEqualTo("k    |  n\n-----+---\nNULL |  1\nNULL | 22\n(2 rows)\n");
+  }
+
+  @Test
   void tableWithoutRowsAndTruncatedFooter() {
     assertThat(new QueryResult(List.of("x"), List.of(), false, 5).format(Format.TABLE))
         .isEqualTo("x\n-\n(0 rows)\n");

@@ -36,7 +36,7 @@ import org.apache.iceberg.flink.FlinkConfigOptions;
  * System.out.print(r.format(QueryResult.Format.TABLE));
  * }</pre>
  *
- * <p>Runs on an in-process Flink (parallelism 1, small managed memory) made on first use and kept
+ * <p>Not thread-safe. Runs on an in-process Flink (parallelism 1, small managed memory) made on first use and kept
  * for later statements of the same instance. Timestamps are shown in UTC ({@code
  * table.local-time-zone}), the zone the tables are partitioned in. Only SELECT / WITH / VALUES /
  * SHOW / DESCRIBE / EXPLAIN run: a query command must not write to the tables the job commits to.
@@ -79,6 +79,8 @@ public final class IcebergQuery {
       this.tables = List.copyOf(names);
     } catch (NoSuchNamespaceException e) {
       throw noWarehouse;
+    } catch (RuntimeException e) { // unreachable file system, permissions, ...
+      throw new QueryException("cannot read the warehouse at " + shown + ": " + firstLine(rootCause(e)), e);
     } finally {
       IcebergTables.close(catalog);
     }
@@ -145,9 +147,7 @@ public final class IcebergQuery {
       throw new QueryException(firstLine(e), e);
     } catch (ValidationException e) {
       throw new QueryException(validationMessage(e), e);
-    } catch (QueryException e) {
-      throw e;
-    } catch (Exception e) {
+    } catch (Exception e) { // runtime failures: bad casts, division by zero, unreadable files
       throw new QueryException("query failed: " + firstLine(rootCause(e)), e);
     }
   }

@@ -102,7 +102,7 @@ public record QueryResult(
       numeric[c] &= !text[c];
     }
     StringBuilder out = new StringBuilder();
-    appendLine(out, columns.toArray(new String[0]), widths, new boolean[n]);
+    appendLine(out, columns.toArray(new String[0]), widths, numeric);
     for (int c = 0; c < n; c++) {
       out.append(c == 0 ? "" : "-+-").append("-".repeat(widths[c]));
     }

@@ -1,6 +1,8 @@
 package io.shadowscale.jobs;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -13,11 +15,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.apache.iceberg.flink.CatalogLoader;
 
+import io.shadowscale.jobs.iceberg.CatalogSettings;
 import io.shadowscale.jobs.iceberg.IcebergSinks;
 import io.shadowscale.jobs.iceberg.IcebergTables;
+import io.shadowscale.jobs.kafka.KafkaClientProperties;
 import io.shadowscale.jobs.kafka.KafkaIO;
 import io.shadowscale.jobs.kafka.Topics;
+import io.shadowscale.jobs.kafka.ExternalEventSource;
 import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.schema.ExternalEvent;
 import io.shadowscale.udf.Keys;
 import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.model.RawTelemetry;
@@ -35,6 +41,10 @@ import io.shadowscale.udf.model.RawTelemetry;
  * Options: {@code --bootstrap}, {@code --warehouse} (required), {@code --topic-prefix},
  * {@code --group-id}, {@code --bounded} (stop at the offsets that were latest at start),
  * {@code --checkpoint-interval-ms}, and the tunables of {@link ShadowOptions}.
+ * {@code --kafka-properties FILE}: settings for every Kafka client (SASL/SSL), read where
+ * {@code main} runs (the JobManager for a REST submission). {@code --catalog-type rest
+ * --catalog-uri URL [--s3-endpoint URL] [--catalog-properties FILE]}: an Iceberg REST catalog on
+ * object storage instead of the Hadoop catalog ({@link CatalogSettings}).
  */
 public final class ShadowJob {
 
@@ -47,18 +57,31 @@ public final class ShadowJob {
         public boolean bounded;
         public long checkpointIntervalMs = 10_000;
         public ShadowOptions options = ShadowOptions.defaults();
+        /** Settings for every Kafka client of the job (security etc.): {@code --kafka-properties FILE}. */
+        public Properties kafkaProperties = KafkaClientProperties.none();
+        /** The Iceberg catalog; null means a Hadoop catalog on {@link #warehouse}. */
+        public CatalogSettings catalog;
 
         public static Settings fromArgs(String[] args) {
             ParameterTool p = ParameterTool.fromArgs(args);
             Settings s = new Settings();
             s.bootstrap = required(p, "bootstrap", "the Kafka bootstrap servers, e.g. --bootstrap localhost:9092");
-            s.warehouse = required(p, "warehouse", "the Iceberg warehouse, e.g. --warehouse /data/warehouse");
+            s.catalog = CatalogSettings.fromArgs(p);
+            s.warehouse = s.catalog.warehouse;
+            String kafkaProperties = p.get("kafka-properties");
+            if (kafkaProperties != null && !kafkaProperties.isBlank()) {
+                s.kafkaProperties = KafkaClientProperties.load(Path.of(kafkaProperties.strip()));
+            }
             s.topics = new Topics(p.get("topic-prefix", ""));
             s.groupId = p.get("group-id", s.groupId);
             s.bounded = p.getBoolean("bounded", false);
             s.checkpointIntervalMs = p.getLong("checkpoint-interval-ms", s.checkpointIntervalMs);
             s.options = ShadowOptions.fromParameters(p);
             return s;
+        }
+
+        public CatalogLoader catalogLoader() {
+            return (catalog != null ? catalog : CatalogSettings.hadoop(warehouse)).loader();
         }
 
         private static String required(ParameterTool p, String key, String hint) {
@@ -100,14 +123,22 @@ public final class ShadowJob {
         ShadowPipeline.Sources sources = new ShadowPipeline.Sources() {
             @Override
             public DataStream<RawTelemetry> telemetry(StreamExecutionEnvironment e, WatermarkStrategy<RawTelemetry> watermarks) {
-                return e.fromSource(KafkaIO.telemetrySource(s.bootstrap, s.topics.telemetry, s.groupId, mode, s.options.maxFutureSkewMs, s.options.maxAheadOfPartitionMs),
+                return e.fromSource(KafkaIO.telemetrySource(s.bootstrap, s.topics.telemetry, s.groupId, mode, s.options.maxFutureSkewMs, s.options.maxAheadOfPartitionMs,
+                                s.kafkaProperties),
                         watermarks, "Kafka: " + s.topics.telemetry).uid("source-telemetry");
             }
 
             @Override
             public DataStream<AllocationUpdate> allocations(StreamExecutionEnvironment e) {
-                return e.fromSource(KafkaIO.allocationSource(s.bootstrap, s.topics.allocations, s.groupId, mode),
+                return e.fromSource(KafkaIO.allocationSource(s.bootstrap, s.topics.allocations, s.groupId, mode, s.kafkaProperties),
                         WatermarkStrategy.noWatermarks(), "Kafka: " + s.topics.allocations).uid("source-allocations");
+            }
+
+            @Override
+            public DataStream<ExternalEvent> externalEvents(StreamExecutionEnvironment e) {
+                // timestamps and (non-blocking) watermarks are assigned in ShadowPipeline
+                return e.fromSource(ExternalEventSource.create(s.bootstrap, s.topics.externalEvents, s.groupId, mode, s.kafkaProperties),
+                        WatermarkStrategy.noWatermarks(), "Kafka: " + s.topics.externalEvents).uid("source-external-events");
             }
         };
         ShadowPipeline.Outputs out = ShadowPipeline.build(env, sources, s.options);
@@ -117,21 +148,22 @@ public final class ShadowJob {
 
     static void attachSinks(ShadowPipeline.Outputs out, Settings s) {
         String tx = s.groupId + "-" + s.topics.telemetry + "-";
-        out.shadows.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.shadows, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "shadows"))
+        out.shadows.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.shadows, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "shadows", s.kafkaProperties))
                 .uid("kafka-shadows").name("Kafka: " + s.topics.shadows);
-        out.commands.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.commands, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "commands"))
+        out.commands.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.commands, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "commands", s.kafkaProperties))
                 .uid("kafka-commands").name("Kafka: " + s.topics.commands);
-        out.anomalies.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.anomalies, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "anomalies"))
+        out.anomalies.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.anomalies, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "anomalies", s.kafkaProperties))
                 .uid("kafka-anomalies").name("Kafka: " + s.topics.anomalies);
-        out.deadLetters.sinkTo(KafkaIO.deadLetterSink(s.bootstrap, s.topics.deadLetters, tx + "dlq"))
+        out.deadLetters.sinkTo(KafkaIO.deadLetterSink(s.bootstrap, s.topics.deadLetters, tx + "dlq", s.kafkaProperties))
                 .uid("kafka-dlq").name("Kafka: " + s.topics.deadLetters);
 
-        CatalogLoader catalog = IcebergTables.catalogLoader(s.warehouse);
+        CatalogLoader catalog = s.catalogLoader();
         IcebergTables.ensureTables(catalog);
         IcebergSinks.append(out.rollups, IcebergTables.TELEMETRY_ROLLUPS, catalog);
         IcebergSinks.append(out.shadows, IcebergTables.RESOURCE_SHADOWS, catalog);
         IcebergSinks.append(out.commands, IcebergTables.SCALING_COMMANDS, catalog);
         IcebergSinks.append(out.anomalies, IcebergTables.ANOMALIES, catalog);
+        IcebergSinks.append(out.profiles, IcebergTables.PROFILES, catalog);
     }
 
     /** Runs the job to completion in this JVM (local Flink) — the embedded default. */

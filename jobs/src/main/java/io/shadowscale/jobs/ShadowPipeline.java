@@ -3,11 +3,14 @@ package io.shadowscale.jobs;
 import java.time.Duration;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingCommand;
@@ -15,6 +18,8 @@ import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.TelemetryEvent;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.AnomalyDetector;
+import io.shadowscale.udf.BehavioralProfiler;
+import io.shadowscale.udf.ExternalEventWatermarks;
 import io.shadowscale.udf.Descriptors;
 import io.shadowscale.udf.Keys;
 import io.shadowscale.udf.ScalingOrchestrator;
@@ -25,6 +30,7 @@ import io.shadowscale.udf.TelemetryBucketer;
 import io.shadowscale.udf.TelemetryValidator;
 import io.shadowscale.udf.ValidTelemetryWatermarks;
 import io.shadowscale.udf.model.DeadLetter;
+import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.udf.model.RawTelemetry;
 import io.shadowscale.udf.model.Residual;
 
@@ -38,6 +44,8 @@ import io.shadowscale.udf.model.Residual;
  *     │ TelemetryEvent                                         │
  *  keyBy(tenant/workload) → bucket (5 min, event time) ─ late ─┤→ dead letters
  *     │ TelemetryRollup ──────────────────────────────────────────→ rollups
+ *  keyBy → profile ◄── broadcast ── external events (no watermark hold-back)
+ *     │ EnrichedRollup (+ covariates) ── profiles ────────────────→ profiles
  *  keyBy → forecast (fallback) ── residuals ─→ CEP patterns ─────→ anomalies
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
  *  connect(allocations) keyBy → orchestrate ──────────────────────→ commands
@@ -54,6 +62,11 @@ public final class ShadowPipeline {
         DataStream<RawTelemetry> telemetry(StreamExecutionEnvironment env, WatermarkStrategy<RawTelemetry> watermarks);
 
         DataStream<AllocationUpdate> allocations(StreamExecutionEnvironment env);
+
+        /** Campaigns, holidays and trends; null when there are none. Timestamps and watermarks are the pipeline's. */
+        default DataStream<ExternalEvent> externalEvents(StreamExecutionEnvironment env) {
+            return null;
+        }
     }
 
     /** The job's outputs, for the caller to sink (production: Kafka and Iceberg; tests: collect). */
@@ -63,6 +76,10 @@ public final class ShadowPipeline {
         public final DataStream<ScalingCommand> commands;
         public final DataStream<Anomaly> anomalies;
         public final DataStream<DeadLetter> deadLetters;
+        /** Workload profiles (hourly and on change), for the profiles table. */
+        public DataStream<WorkloadProfile> profiles;
+        /** Closed buckets with the covariates of their horizon, as the forecaster gets them. */
+        public DataStream<EnrichedRollup> enriched;
 
         Outputs(DataStream<TelemetryRollup> rollups, DataStream<ResourceShadow> shadows, DataStream<ScalingCommand> commands,
                 DataStream<Anomaly> anomalies, DataStream<DeadLetter> deadLetters) {
@@ -87,8 +104,23 @@ public final class ShadowPipeline {
                 .process(new TelemetryBucketer(options))
                 .uid("bucket-telemetry").name("Bucket telemetry (" + options.bucketMs / 60_000 + " min)");
 
-        SingleOutputStreamOperator<ShadowHorizon> horizons = rollups
+        DataStream<ExternalEvent> events = sources.externalEvents(env);
+        if (events == null) {
+            events = env.fromData(ExternalEvent.class).name("No external events");
+        }
+        // MAX watermark on this input: the profiler's event time is the telemetry's alone, so a
+        // quiet or finished events topic never holds it back (see ExternalEventWatermarks)
+        BroadcastStream<ExternalEvent> calendar = events
+                .assignTimestampsAndWatermarks(ExternalEventWatermarks.strategy()).name("External event timestamps")
+                .broadcast(Descriptors.EXTERNAL_EVENTS);
+        SingleOutputStreamOperator<EnrichedRollup> enriched = rollups
                 .keyBy(new Keys.OfRollup())
+                .connect(calendar)
+                .process(new BehavioralProfiler(options))
+                .uid("profile-workload").name("Profile workload + external events");
+
+        SingleOutputStreamOperator<ShadowHorizon> horizons = enriched
+                .keyBy(new Keys.OfEnriched())
                 .process(new ShadowForecaster(options))
                 .uid("forecast-shadow").name("Forecast resource shadow");
 
@@ -117,6 +149,9 @@ public final class ShadowPipeline {
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(rollups.getSideOutput(Descriptors.DEAD_LETTERS));
 
-        return new Outputs(rollups, shadows, commands, anomalies, deadLetters);
+        Outputs out = new Outputs(rollups, shadows, commands, anomalies, deadLetters);
+        out.profiles = enriched.getSideOutput(Descriptors.PROFILES);
+        out.enriched = enriched;
+        return out;
     }
 }

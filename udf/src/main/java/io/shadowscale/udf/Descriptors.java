@@ -1,12 +1,16 @@
 package io.shadowscale.udf;
 
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.OutputTag;
 
+import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.Residual;
 
-/** Output tags shared by the functions and the job graph. */
+/** Output tags and broadcast state descriptors shared by the functions and the job graph. */
 public final class Descriptors {
     private Descriptors() {}
 
@@ -17,4 +21,12 @@ public final class Descriptors {
     /** Each closed bucket with the one-step-ahead shadow that predicted it. */
     public static final OutputTag<Residual> RESIDUALS =
             new OutputTag<>("residuals", TypeInformation.of(Residual.class));
+
+    /** Workload profiles written by the Behavioral Profiler (hourly and on change). */
+    public static final OutputTag<WorkloadProfile> PROFILES =
+            new OutputTag<>("profiles", TypeInformation.of(WorkloadProfile.class));
+
+    /** The external events in force, by event id: the Behavioral Profiler's broadcast state. */
+    public static final MapStateDescriptor<String, ExternalEvent> EXTERNAL_EVENTS =
+            new MapStateDescriptor<>("external-events", Types.STRING, TypeInformation.of(ExternalEvent.class));
 }

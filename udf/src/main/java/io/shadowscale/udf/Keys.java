@@ -6,6 +6,7 @@ import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.TelemetryEvent;
 import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.udf.model.Residual;
 
 /** The workload key "tenant/workload" ('/' is rejected in ids), one selector per record type. */
@@ -30,6 +31,10 @@ public final class Keys {
 
     public static final class OfAllocation implements KeySelector<AllocationUpdate, String> {
         @Override public String getKey(AllocationUpdate a) { return workload(a.getTenantId(), a.getWorkloadId()); }
+    }
+
+    public static final class OfEnriched implements KeySelector<EnrichedRollup, String> {
+        @Override public String getKey(EnrichedRollup e) { return workload(e.rollup.getTenantId(), e.rollup.getWorkloadId()); }
     }
 
     public static final class OfResidual implements KeySelector<Residual, String> {

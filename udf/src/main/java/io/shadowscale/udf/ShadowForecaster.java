@@ -19,6 +19,7 @@ import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.Forecast;
 import io.shadowscale.udf.logic.ForecasterState;
+import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.udf.model.Residual;
 import io.shadowscale.udf.model.Resource;
 
@@ -28,11 +29,13 @@ import io.shadowscale.udf.model.Resource;
  * closed bucket leaves, on {@link Descriptors#RESIDUALS}, next to the one-step-ahead quantiles
  * predicted for it — the input of the anomaly patterns.
  *
- * <p>For now the forecaster is the in-Java {@link FallbackForecaster}; every shadow says so.
+ * <p>Its input is the closed bucket enriched by the {@link BehavioralProfiler} with the
+ * covariates of the horizon. For now the forecaster is the in-Java {@link FallbackForecaster};
+ * every shadow says so.
  * A workload's state is dropped after {@link ShadowOptions#idleStateTimeoutMs} of event time
  * without buckets (one event-time timer per workload, moved forward on each bucket).
  */
-public class ShadowForecaster extends KeyedProcessFunction<String, TelemetryRollup, ShadowHorizon> {
+public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollup, ShadowHorizon> {
 
     public static final ValueStateDescriptor<ForecasterState> STATE =
             new ValueStateDescriptor<>("forecaster", TypeInformation.of(ForecasterState.class));
@@ -59,7 +62,11 @@ public class ShadowForecaster extends KeyedProcessFunction<String, TelemetryRoll
     }
 
     @Override
-    public void processElement(TelemetryRollup r, Context ctx, Collector<ShadowHorizon> out) throws Exception {
+    public void processElement(EnrichedRollup in, Context ctx, Collector<ShadowHorizon> out) throws Exception {
+        // The covariates (in.covariates) are for the ONNX models of the next issue; the seasonal
+        // fallback ignores them: its deviation term already follows a running campaign, and
+        // scaling its p50 by an announced uplift as well would count the campaign twice.
+        TelemetryRollup r = in.rollup;
         ForecasterState s = state.value();
         if (s == null) {
             s = forecaster.newState();

@@ -78,6 +78,23 @@ public class ShadowOptions implements Serializable {
     /** Smallest CPU excess (cores) worth calling an anomaly, so idle noise is not flagged. */
     public double minCpuExcessCores = 0.25;
 
+    // --- behavioural profiles and external events
+    /**
+     * Per-tenant additions to the external data sources a workload subscribes to (trend keywords,
+     * holiday subdivision, country, time zone), see {@code EventSubscription.parseConfig}; e.g.
+     * {@code acme-retail:keywords=black friday|cyber monday;globex-bank:subdivision=ny}.
+     */
+    public String eventSubscriptions = "";
+    /** A workload's profile is written once it has this much history: before, its tags say nothing. */
+    public long profileMinHistoryMs = Duration.ofHours(6).toMillis();
+    /**
+     * A workload's profile (7 days of history) is dropped after this much event time without
+     * telemetry, and the state TTL drops it after as much processing time as a backstop.
+     */
+    public long profileStateTtlMs = Duration.ofDays(7).toMillis();
+    /** An external event is dropped this long after its end (holidays are local days: up to 14 h past their UTC end). */
+    public long eventRetentionMs = Duration.ofDays(1).toMillis();
+
     public static ShadowOptions defaults() {
         return new ShadowOptions();
     }
@@ -96,6 +113,7 @@ public class ShadowOptions implements Serializable {
         o.minReplicas = p.getInt("min-replicas", o.minReplicas);
         o.maxReplicas = p.getInt("max-replicas", o.maxReplicas);
         o.dryRun = p.getBoolean("dry-run", o.dryRun);
+        o.eventSubscriptions = p.get("event-subscriptions", o.eventSubscriptions);
         String tenants = p.get("dry-run-tenants", "");
         if (!tenants.isBlank()) {
             o.dryRunTenants = new HashSet<>(Arrays.asList(tenants.split(",")));
@@ -113,6 +131,7 @@ public class ShadowOptions implements Serializable {
         require(targetMemoryUtilization > 0 && targetMemoryUtilization <= 1, "target-memory-utilization must be in (0, 1]");
         require(minReplicas >= 1 && maxReplicas >= minReplicas, "need 1 <= min-replicas <= max-replicas");
         require(outOfOrdernessMs >= 0, "out-of-orderness-ms must not be negative");
+        io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
     }
 

@@ -18,6 +18,7 @@ import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.logic.FallbackForecaster;
+import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.udf.model.Residual;
 import io.shadowscale.udf.model.Resource;
 
@@ -25,15 +26,15 @@ class ShadowForecasterTest {
 
     final ShadowOptions options = ShadowOptions.defaults();
 
-    KeyedOneInputStreamOperatorTestHarness<String, TelemetryRollup, ShadowHorizon> harness() throws Exception {
+    KeyedOneInputStreamOperatorTestHarness<String, EnrichedRollup, ShadowHorizon> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ShadowForecaster(options)), new Keys.OfRollup(), Types.STRING);
+                new KeyedProcessOperator<>(new ShadowForecaster(options)), new Keys.OfEnriched(), Types.STRING);
         h.open();
         return h;
     }
 
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, TelemetryRollup, ShadowHorizon> h, TelemetryRollup r) throws Exception {
-        h.processElement(new StreamRecord<>(r, r.getBucketStart().toEpochMilli() + BUCKET - 1));
+    static void send(KeyedOneInputStreamOperatorTestHarness<String, EnrichedRollup, ShadowHorizon> h, TelemetryRollup r) throws Exception {
+        h.processElement(new StreamRecord<>(TestData.enriched(r), r.getBucketStart().toEpochMilli() + BUCKET - 1));
     }
 
     @Test
@@ -104,7 +105,7 @@ class ShadowForecasterTest {
             expected = h.extractOutputValues().get(1);
         }
         var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ShadowForecaster(options)), new Keys.OfRollup(), Types.STRING);
+                new KeyedProcessOperator<>(new ShadowForecaster(options)), new Keys.OfEnriched(), Types.STRING);
         restored.initializeState(snapshot);
         restored.open();
         send(restored, rollup("a", "w", T0 + BUCKET, 4.0));

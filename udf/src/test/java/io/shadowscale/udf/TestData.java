@@ -43,6 +43,20 @@ public final class TestData {
                 .build();
     }
 
+    /** {@code r} as the profiler passes it on: with an all-zero covariate matrix for 12 steps. */
+    public static io.shadowscale.udf.model.EnrichedRollup enriched(TelemetryRollup r) {
+        var e = new io.shadowscale.udf.model.EnrichedRollup();
+        e.rollup = r;
+        e.originMs = r.getBucketStart().toEpochMilli() + r.getBucketMs();
+        e.stepMs = r.getBucketMs();
+        e.steps = 12;
+        e.features = io.shadowscale.udf.logic.events.Covariates.COUNT;
+        e.covariates = new double[e.steps * e.features];
+        e.eventIds = new String[0];
+        e.tags = new String[0];
+        return e;
+    }
+
     /** A horizon of {@code steps} buckets after {@code generatedAt} with the given CPU p50 per step and a ±10%/20% band. */
     public static ShadowHorizon horizon(String tenant, String workload, long generatedAt, double lastCpu, double... cpuP50) {
         List<ResourceShadow> steps = new ArrayList<>();

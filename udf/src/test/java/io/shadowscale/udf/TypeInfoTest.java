@@ -10,6 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.WorkloadProfile;
+import io.shadowscale.udf.logic.profile.ProfileState;
+import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingCommand;
@@ -28,14 +32,14 @@ class TypeInfoTest {
 
     @ParameterizedTest(name = "{0} is Avro")
     @ValueSource(classes = {TelemetryEvent.class, TelemetryRollup.class, ResourceShadow.class, ShadowHorizon.class,
-            ScalingCommand.class, Anomaly.class, AllocationUpdate.class})
+            ScalingCommand.class, Anomaly.class, AllocationUpdate.class, ExternalEvent.class, WorkloadProfile.class})
     void avroRecords(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(AvroTypeInfo.class);
     }
 
     @ParameterizedTest(name = "{0} is a POJO without generic fields")
     @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
-            ForecasterState.class, AllocationState.class})
+            ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class})
     void pojos(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         assertThat(info).isInstanceOf(PojoTypeInfo.class);

@@ -45,8 +45,12 @@ final class BacktestCommand implements Callable<Integer> {
         Integer workloads;
 
         @Option(names = "--methods", split = ",", paramLabel = "M,M", description = "Methods (default: all: ${DEFAULT-VALUE}).",
-                defaultValue = "last_value,ewma,seasonal_naive,dsp,percentile,fallback")
+                defaultValue = "onnx,last_value,ewma,seasonal_naive,dsp,percentile,fallback")
         List<String> methods;
+
+        @Option(names = "--from", paramLabel = "DATE", defaultValue = "2013-08-01",
+                description = "Score origins from this UTC date on (default: ${DEFAULT-VALUE}, after the bundled model's training period).")
+        java.time.LocalDate from;
 
         @Option(names = "--json", description = "Print one JSON object instead of tables.")
         boolean json;
@@ -82,7 +86,8 @@ final class BacktestCommand implements Callable<Integer> {
             }
             if (load != null) load.finish();
 
-            ForecastBacktest bt = new ForecastBacktest(methods, 12, 7 * 288);
+            ForecastBacktest bt = new ForecastBacktest(methods, 12, 7 * 288,
+                    from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli());
             ProgressBar bar = json ? null : new ProgressBar(series.size(), "workloads evaluated");
             Map<String, ForecastBacktest.Score[]> scores = bt.run(series, BitbrainsTraces.RESOURCES.length, i -> {
                 if (bar != null) bar.update(i);
@@ -104,7 +109,7 @@ final class BacktestCommand implements Callable<Integer> {
                     : series.stream().filter(x -> x.id().equals(plotWorkload)).findFirst()
                     .orElseThrow(() -> new CliException("--plot-workload " + plotWorkload + " is not among the loaded workloads"));
             int step = 12;
-            String ours = methods.contains("fallback") ? "fallback" : methods.get(0);
+            String ours = methods.contains("onnx") ? "onnx" : methods.contains("fallback") ? "fallback" : methods.get(0);
             ForecastBacktest.Trace t = bt.trace(s, ours, BitbrainsTraces.RESOURCES.length, 0, step);
             // the last three days, where every method is warm
             int n = t.actual().length, from = Math.max(0, n - 3 * 288);
@@ -127,7 +132,7 @@ final class BacktestCommand implements Callable<Integer> {
         }
 
         private void printTables(Map<String, ForecastBacktest.Score[]> scores, int n) {
-            System.out.printf(Locale.ROOT, "Hour-ahead forecasts on %d workloads (lower MASE and pinball are better; coverage should be near 0.90 and 0.99)%n", n);
+            System.out.printf(Locale.ROOT, "Hour-ahead forecasts on %d workloads, origins from %s (lower MASE and pinball are better; coverage should be near 0.90 and 0.99)%n", n, from);
             for (int r = 0; r < BitbrainsTraces.RESOURCES.length; r++) {
                 System.out.printf(Locale.ROOT, "%n%s%n  %-15s %8s %10s %10s %10s %8s %8s%n", BitbrainsTraces.RESOURCES[r],
                         "method", "MASE", "pinball50", "pinball90", "pinball99", "cov90", "cov99");

@@ -4,6 +4,7 @@ import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingCommand;
 import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.schema.WorkloadProfile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,8 +87,21 @@ public final class IcebergTables {
           "start_time",
           List.of("anomaly_id"));
 
+  /**
+   * Natural key: tenant_id, workload_id, profiled_at. Written hourly per workload and on change:
+   * the latest row of a workload is its current profile (highest profiled_at).
+   */
+  public static final TableDef<WorkloadProfile> PROFILES =
+      TableDef.fromAvro(
+          "profiles",
+          WorkloadProfile.class,
+          WorkloadProfile.getClassSchema(),
+          Map.of(),
+          "profiled_at",
+          List.of("tenant_id", "workload_id", "profiled_at"));
+
   public static final List<TableDef<?>> ALL =
-      List.of(TELEMETRY_ROLLUPS, RESOURCE_SHADOWS, SCALING_COMMANDS, ANOMALIES);
+      List.of(TELEMETRY_ROLLUPS, RESOURCE_SHADOWS, SCALING_COMMANDS, ANOMALIES, PROFILES);
 
   private IcebergTables() {}
 

@@ -69,19 +69,33 @@ public final class KafkaIO {
 
     public static KafkaSource<RawTelemetry> telemetrySource(String bootstrap, String topic, String groupId, ReadMode mode,
                                                             long maxFutureSkewMs, long maxAheadOfPartitionMs) {
-        return base(KafkaSource.<RawTelemetry>builder(), bootstrap, topic, groupId, mode)
+        return telemetrySource(bootstrap, topic, groupId, mode, maxFutureSkewMs, maxAheadOfPartitionMs, KafkaClientProperties.none());
+    }
+
+    /** {@code client}: settings for every Kafka client, e.g. security ({@link KafkaClientProperties}). */
+    public static KafkaSource<RawTelemetry> telemetrySource(String bootstrap, String topic, String groupId, ReadMode mode,
+                                                            long maxFutureSkewMs, long maxAheadOfPartitionMs, Properties client) {
+        return base(KafkaSource.<RawTelemetry>builder(), bootstrap, topic, groupId, mode, client)
                 .setDeserializer(new TelemetryDeserializer(maxFutureSkewMs, maxAheadOfPartitionMs))
                 .build();
     }
 
     public static KafkaSource<AllocationUpdate> allocationSource(String bootstrap, String topic, String groupId, ReadMode mode) {
-        return base(KafkaSource.<AllocationUpdate>builder(), bootstrap, topic, groupId, mode)
+        return allocationSource(bootstrap, topic, groupId, mode, KafkaClientProperties.none());
+    }
+
+    public static KafkaSource<AllocationUpdate> allocationSource(String bootstrap, String topic, String groupId, ReadMode mode,
+                                                                 Properties client) {
+        return base(KafkaSource.<AllocationUpdate>builder(), bootstrap, topic, groupId, mode, client)
                 .setDeserializer(new AvroDeserializer<>(AllocationUpdate.class))
                 .build();
     }
 
-    private static <T> KafkaSourceBuilder<T> base(KafkaSourceBuilder<T> b, String bootstrap, String topic, String groupId, ReadMode mode) {
-        b.setBootstrapServers(bootstrap)
+    private static <T> KafkaSourceBuilder<T> base(KafkaSourceBuilder<T> b, String bootstrap, String topic, String groupId, ReadMode mode,
+                                                  Properties client) {
+        // the client's settings first: the ones below are what the job relies on
+        b.setProperties(client)
+                .setBootstrapServers(bootstrap)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -97,15 +111,26 @@ public final class KafkaIO {
     /** Exactly-once sink of Avro records keyed by {@code key}. */
     public static <T extends SpecificRecord> KafkaSink<T> avroSink(String bootstrap, String topic, KeySelector<T, String> key,
                                                                    String transactionalIdPrefix) {
-        return sink(bootstrap, transactionalIdPrefix, new AvroSerializer<>(topic, key));
+        return avroSink(bootstrap, topic, key, transactionalIdPrefix, KafkaClientProperties.none());
+    }
+
+    /** {@code client}: settings for every Kafka client, e.g. security ({@link KafkaClientProperties}). */
+    public static <T extends SpecificRecord> KafkaSink<T> avroSink(String bootstrap, String topic, KeySelector<T, String> key,
+                                                                   String transactionalIdPrefix, Properties client) {
+        return sink(bootstrap, transactionalIdPrefix, new AvroSerializer<>(topic, key), client);
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, String transactionalIdPrefix) {
-        return sink(bootstrap, transactionalIdPrefix, new DeadLetterSerializer(topic));
+        return deadLetterSink(bootstrap, topic, transactionalIdPrefix, KafkaClientProperties.none());
     }
 
-    private static <T> KafkaSink<T> sink(String bootstrap, String transactionalIdPrefix, KafkaRecordSerializationSchema<T> schema) {
-        Properties p = new Properties();
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, String transactionalIdPrefix, Properties client) {
+        return sink(bootstrap, transactionalIdPrefix, new DeadLetterSerializer(topic), client);
+    }
+
+    private static <T> KafkaSink<T> sink(String bootstrap, String transactionalIdPrefix, KafkaRecordSerializationSchema<T> schema,
+                                         Properties client) {
+        Properties p = KafkaClientProperties.merged(new Properties(), client);
         p.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         p.setProperty("compression.type", "lz4");
         p.setProperty("linger.ms", "20");

@@ -35,7 +35,7 @@ class IcebergTablesTest {
     assertThat(catalog.listTables(IcebergTables.NAMESPACE))
         .extracting(TableIdentifier::name)
         .containsExactlyInAnyOrder(
-            "telemetry_rollups", "resource_shadows", "scaling_commands", "anomalies");
+            "telemetry_rollups", "resource_shadows", "scaling_commands", "anomalies", "profiles");
     assertThat(partitioning(catalog, "telemetry_rollups"))
         .containsExactly("day(bucket_start)", "bucket[16](tenant_id)");
     assertThat(partitioning(catalog, "resource_shadows"))

@@ -24,11 +24,25 @@ public final class Baselines {
             case "dsp": return new DspPredictor(horizon, resources, (int) (86_400_000L / bucketMs));
             case "percentile": return new DecayingPercentile(horizon, resources, (int) (86_400_000L / bucketMs));
             case "fallback": return new Fallback(bucketMs, horizon, resources);
+            case "onnx": return new OnnxForecaster(defaultModel(), resources == 4 ? new int[] {0, 1, 2, 3} : new int[] {0, 1, 2, 2, 3});
             default: throw new IllegalArgumentException("unknown method " + name);
         }
     }
 
-    public static final String[] NAMES = {"last_value", "ewma", "seasonal_naive", "dsp", "percentile", "fallback"};
+    public static final String[] NAMES = {"onnx", "last_value", "ewma", "seasonal_naive", "dsp", "percentile", "fallback"};
+
+    /** The bundled model that ships with this build. */
+    public static final String DEFAULT_MODEL = "shadow-mlp-v1";
+
+    private static OnnxQuantileModel model;
+
+    /** One session for all series of a backtest (ONNX Runtime sessions are thread-safe). */
+    static synchronized OnnxQuantileModel defaultModel() {
+        if (model == null) {
+            model = OnnxQuantileModel.bundled(DEFAULT_MODEL, 1);
+        }
+        return model;
+    }
 
     /** Base for point forecasters: keeps a history, asks for a point forecast, adds bands. */
     abstract static class Point implements OnlineForecaster {

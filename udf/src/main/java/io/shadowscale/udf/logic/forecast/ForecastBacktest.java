@@ -33,11 +33,18 @@ public final class ForecastBacktest {
     private final int horizon;
     private final int warmup;
     private final List<String> methods;
+    private final long scoreFromMs;
 
     public ForecastBacktest(List<String> methods, int horizon, int warmupBuckets) {
+        this(methods, horizon, warmupBuckets, Long.MIN_VALUE);
+    }
+
+    /** @param scoreFromMs only origins at or after this time are scored (e.g. after a model's training period) */
+    public ForecastBacktest(List<String> methods, int horizon, int warmupBuckets, long scoreFromMs) {
         this.methods = methods;
         this.horizon = horizon;
         this.warmup = warmupBuckets;
+        this.scoreFromMs = scoreFromMs;
     }
 
     /** method → resource → score, averaged over series (each series weighs the same). */
@@ -102,7 +109,7 @@ public final class ForecastBacktest {
             for (int r = 0; r < resources; r++) values[r] = s.values()[r][t];
             double[][][] q = f.observe(s.start() + t * s.bucketMs(), values);
             if (sink != null) sink.accept(t, q);
-            if (t < warmup) continue;
+            if (t < warmup || s.start() + t * s.bucketMs() < scoreFromMs) continue;
             for (int h = 1; h <= horizon && t + h < n; h++) {
                 for (int r = 0; r < resources; r++) {
                     double y = s.values()[r][t + h];

@@ -1,0 +1,39 @@
+package io.shadowscale.jobs.kafka;
+
+import java.util.Properties;
+
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import io.shadowscale.schema.ExternalEvent;
+
+/**
+ * The {@code external-events} topic as a Flink source, configured like {@link KafkaIO}'s sources
+ * (committed offsets, else the earliest: on a first start the whole calendar is read;
+ * {@code read_committed}, since the importers publish a file in one transaction). Undecodable
+ * records are logged and skipped, as for allocations: an event is control data, not telemetry.
+ */
+public final class ExternalEventSource {
+
+    private ExternalEventSource() {}
+
+    /** {@code client}: settings for every Kafka client (security etc.), applied first. */
+    public static KafkaSource<ExternalEvent> create(String bootstrap, String topic, String groupId, KafkaIO.ReadMode mode,
+                                                    Properties client) {
+        var b = KafkaSource.<ExternalEvent>builder()
+                .setProperties(client)
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", mode.bounded ? "-1" : "60000")
+                .setProperty("client.id.prefix", groupId + "-" + topic)
+                .setDeserializer(new KafkaIO.AvroDeserializer<>(ExternalEvent.class));
+        if (mode.bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,143 @@
+package io.shadowscale.udf.logic.events;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.TrendPoint;
+
+/**
+ * Turns the external events that affect a workload into per-step features for its forecast
+ * horizon ({@link Covariates}). One builder, no Flink: the profiler calls it for the live
+ * forecast, and backtests and the training export call it with the same events to get the same
+ * features.
+ *
+ * <p>Each step is judged at its midpoint, in the workload's time zone:
+ * <ul>
+ *   <li>{@code hour_sin/hour_cos}, {@code dow_sin/dow_cos}: local hour of day and day of week
+ *       (Monday 0) on the unit circle, so 23:00 is next to 00:00 and Sunday next to Monday;</li>
+ *   <li>{@code weekend}: 1 on a local Saturday or Sunday;</li>
+ *   <li>{@code holiday}: 1 when the local date is a day of a {@code HOLIDAY} event. Holidays are
+ *       calendar dates: their start and end are midnights UTC that name the first day and the day
+ *       after the last, as the importer writes them;</li>
+ *   <li>{@code campaign_intensity}: sum over the {@code CAMPAIGN} events running at that instant
+ *       of their expected uplift − 1 ({@link #DEFAULT_UPLIFT} when the calendar gives none), i.e.
+ *       the expected extra load as a share of normal;</li>
+ *   <li>{@code trend_volume} (past-only): for {@code TREND} events, the latest mention count at or
+ *       before the origin divided by the mean of the series up to the origin (1 = usual volume);
+ *       the largest over the workload's trends, 0 without any. Later points are not used even if
+ *       present, so the feature never sees the future it is to help forecast.</li>
+ * </ul>
+ */
+public final class CovariateBuilder {
+
+    /** Uplift assumed for a campaign whose calendar entry does not say. */
+    public static final double DEFAULT_UPLIFT = 1.5;
+
+    private CovariateBuilder() {}
+
+    /**
+     * @param originMs start of the first step (the end of the last closed bucket)
+     * @param events   the events that affect the workload (already matched to its subscription)
+     */
+    public static Covariates build(long originMs, long stepMs, int steps, ZoneId zone, Collection<ExternalEvent> events) {
+        int f = Covariates.COUNT;
+        double[] m = new double[steps * f];
+        List<String> touching = new ArrayList<>();
+        double trend = 0;
+        for (ExternalEvent e : events) {
+            if (e.getCancelled()) {
+                continue;
+            }
+            boolean touched = false;
+            switch (e.getKind()) {
+                case HOLIDAY -> {
+                    LocalDate first = LocalDate.ofInstant(e.getStartTime(), ZoneOffset.UTC);
+                    LocalDate end = LocalDate.ofInstant(e.getEndTime(), ZoneOffset.UTC);
+                    if (!end.isAfter(first)) {
+                        end = first.plusDays(1);
+                    }
+                    for (int s = 0; s < steps; s++) {
+                        LocalDate local = ZonedDateTime.ofInstant(Instant.ofEpochMilli(mid(originMs, stepMs, s)), zone).toLocalDate();
+                        if (!local.isBefore(first) && local.isBefore(end)) {
+                            m[s * f + Covariates.HOLIDAY] = 1;
+                            touched = true;
+                        }
+                    }
+                }
+                case CAMPAIGN -> {
+                    double uplift = e.getExpectedUplift() != null ? e.getExpectedUplift() : DEFAULT_UPLIFT;
+                    double intensity = Math.max(0, uplift - 1);
+                    long start = e.getStartTime().toEpochMilli(), end = e.getEndTime().toEpochMilli();
+                    for (int s = 0; s < steps; s++) {
+                        long t = mid(originMs, stepMs, s);
+                        if (t >= start && t < end) {
+                            m[s * f + Covariates.CAMPAIGN_INTENSITY] += intensity;
+                            touched = true;
+                        }
+                    }
+                }
+                case TREND -> {
+                    double v = trendVolume(e, originMs);
+                    if (!Double.isNaN(v)) {
+                        trend = Math.max(trend, v);
+                        touched = true;
+                    }
+                }
+                default -> { }
+            }
+            if (touched) {
+                touching.add(e.getEventId());
+            }
+        }
+        for (int s = 0; s < steps; s++) {
+            ZonedDateTime local = ZonedDateTime.ofInstant(Instant.ofEpochMilli(mid(originMs, stepMs, s)), zone);
+            double hour = local.getHour() + local.getMinute() / 60.0 + local.getSecond() / 3600.0;
+            double dow = local.getDayOfWeek().getValue() - 1 + hour / 24;
+            m[s * f + Covariates.HOUR_SIN] = Math.sin(2 * Math.PI * hour / 24);
+            m[s * f + Covariates.HOUR_COS] = Math.cos(2 * Math.PI * hour / 24);
+            m[s * f + Covariates.DOW_SIN] = Math.sin(2 * Math.PI * dow / 7);
+            m[s * f + Covariates.DOW_COS] = Math.cos(2 * Math.PI * dow / 7);
+            DayOfWeek d = local.getDayOfWeek();
+            m[s * f + Covariates.WEEKEND] = d == DayOfWeek.SATURDAY || d == DayOfWeek.SUNDAY ? 1 : 0;
+            m[s * f + Covariates.TREND_VOLUME] = trend;
+        }
+        return new Covariates(originMs, stepMs, steps, m, List.copyOf(touching));
+    }
+
+    /** Latest count at or before {@code originMs} over the mean of the counts up to it; NaN without such points. */
+    static double trendVolume(ExternalEvent e, long originMs) {
+        double sum = 0;
+        int n = 0;
+        long latestTime = Long.MIN_VALUE;
+        double latest = Double.NaN;
+        for (TrendPoint p : e.getTrendPoints()) {
+            long t = p.getTime().toEpochMilli();
+            if (t > originMs) {
+                continue;
+            }
+            sum += p.getCount();
+            n++;
+            if (t >= latestTime) {
+                latestTime = t;
+                latest = p.getCount();
+            }
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double mean = sum / n;
+        return mean > 0 ? latest / mean : 0;
+    }
+
+    private static long mid(long originMs, long stepMs, int s) {
+        return originMs + s * stepMs + stepMs / 2;
+    }
+}

@@ -1,0 +1,142 @@
+package io.shadowscale.udf.logic.forecast;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * A quantile forecaster exported to ONNX, scored with ONNX Runtime: input {@code features}
+ * [batch, {@link ModelFeatures#SIZE}], output {@code quantiles} [batch, horizon, 3]. One
+ * {@link OrtEnvironment} per JVM (ONNX Runtime's own singleton); one session per instance. The
+ * model's sha256 must match its card, so a swapped or corrupted file is refused. No Flink types:
+ * the job's scorer, backtests and tests share it.
+ */
+public final class OnnxQuantileModel implements AutoCloseable {
+
+    private static final Pattern FIELD = Pattern.compile("\"(sha256|model_id|model_version|feature_spec_version)\"\\s*:\\s*\"([^\"]*)\"");
+
+    private final String id;
+    private final String version;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String input;
+
+    private OnnxQuantileModel(String id, String version, byte[] model, int intraOpThreads) throws OrtException {
+        this.id = id;
+        this.version = version;
+        this.env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setIntraOpNumThreads(intraOpThreads);
+        o.setInterOpNumThreads(1);
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        this.session = env.createSession(model, o);
+        this.input = session.getInputNames().iterator().next();
+    }
+
+    /**
+     * Loads a model and checks it against its card.
+     *
+     * @throws IllegalArgumentException when the sha256 differs, the feature spec is not ours, or
+     *     ONNX Runtime refuses the model — with the reason
+     */
+    public static OnnxQuantileModel load(byte[] model, String cardJson, int intraOpThreads) {
+        Map<String, String> card = card(cardJson);
+        String sha = sha256(model);
+        if (!sha.equals(card.get("sha256"))) {
+            throw new IllegalArgumentException("model sha256 " + sha + " does not match its card (" + card.get("sha256") + ")");
+        }
+        if (!ModelFeatures.SPEC_VERSION.equals(card.get("feature_spec_version"))) {
+            throw new IllegalArgumentException("model expects feature spec v" + card.get("feature_spec_version")
+                    + ", this build computes v" + ModelFeatures.SPEC_VERSION);
+        }
+        try {
+            return new OnnxQuantileModel(card.getOrDefault("model_id", "unknown"), card.getOrDefault("model_version", "0"), model, intraOpThreads);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code dir/<name>.onnx} with {@code dir/<name>.card.json}. */
+    public static OnnxQuantileModel load(Path dir, String name, int intraOpThreads) throws IOException {
+        return load(Files.readAllBytes(dir.resolve(name + ".onnx")),
+                Files.readString(dir.resolve(name + ".card.json")), intraOpThreads);
+    }
+
+    /** A model bundled on the classpath under {@code models/}. */
+    public static OnnxQuantileModel bundled(String name, int intraOpThreads) {
+        try {
+            return load(resource("models/" + name + ".onnx"),
+                    new String(resource("models/" + name + ".card.json"), StandardCharsets.UTF_8), intraOpThreads);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("no bundled model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /**
+     * Scores {@code batch} feature rows laid out one after the other in {@code features}.
+     *
+     * @return [batch][horizon][3] in units of each row's scale
+     */
+    public float[][][] score(float[] features, int batch) {
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(features, 0, batch * ModelFeatures.SIZE),
+                new long[] {batch, ModelFeatures.SIZE});
+             OrtSession.Result r = session.run(Map.of(input, t))) {
+            return (float[][][]) r.get(0).getValue();
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to score a batch of " + batch + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> card(String json) {
+        Map<String, String> m = new java.util.HashMap<>();
+        Matcher x = FIELD.matcher(json);
+        while (x.find()) m.putIfAbsent(x.group(1), x.group(2));
+        return m;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = OnnxQuantileModel.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) throw new IOException("not on the classpath: " + name);
+            return in.readAllBytes();
+        }
+    }
+}

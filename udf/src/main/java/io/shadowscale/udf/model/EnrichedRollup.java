@@ -1,0 +1,53 @@
+package io.shadowscale.udf.model;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import io.shadowscale.schema.TelemetryRollup;
+
+/**
+ * A closed bucket on its way to the forecaster, with the covariates of the horizon that follows
+ * it ({@code io.shadowscale.udf.logic.events.Covariates}): {@code covariates[step * features + f]},
+ * feature names in {@code Covariates.FEATURES}. A POJO of the Avro rollup and primitive arrays, so
+ * Flink never falls back to Kryo for it.
+ */
+public class EnrichedRollup {
+    public TelemetryRollup rollup;
+    /** Start of the first step: the end of the rollup's bucket. */
+    public long originMs;
+    public long stepMs;
+    public int steps;
+    public int features;
+    public double[] covariates;
+    /** Ids of the external events that touch this horizon. */
+    public String[] eventIds;
+    /** The workload's behavioural tags when the bucket closed, sorted. */
+    public String[] tags;
+
+    public EnrichedRollup() {}
+
+    public double covariate(int step, int feature) {
+        return covariates[step * features + feature];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof EnrichedRollup e)) {
+            return false;
+        }
+        return originMs == e.originMs && stepMs == e.stepMs && steps == e.steps && features == e.features
+                && Objects.equals(rollup, e.rollup) && Arrays.equals(covariates, e.covariates)
+                && Arrays.equals(eventIds, e.eventIds) && Arrays.equals(tags, e.tags);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rollup, originMs) * 31 + Arrays.hashCode(covariates);
+    }
+
+    @Override
+    public String toString() {
+        return "EnrichedRollup[" + rollup.getTenantId() + "/" + rollup.getWorkloadId() + " @" + originMs
+                + " events=" + Arrays.toString(eventIds) + " tags=" + Arrays.toString(tags) + "]";
+    }
+}

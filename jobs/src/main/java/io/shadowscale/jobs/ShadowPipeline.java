@@ -3,6 +3,7 @@ package io.shadowscale.jobs;
 import java.time.Duration;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -106,7 +107,7 @@ public final class ShadowPipeline {
 
         DataStream<ExternalEvent> events = sources.externalEvents(env);
         if (events == null) {
-            events = env.fromData(ExternalEvent.class).name("No external events");
+            events = nothing(env, ExternalEvent.class, "No external events");
         }
         // MAX watermark on this input: the profiler's event time is the telemetry's alone, so a
         // quiet or finished events topic never holds it back (see ExternalEventWatermarks)
@@ -130,7 +131,7 @@ public final class ShadowPipeline {
 
         DataStream<AllocationUpdate> allocations = sources.allocations(env);
         if (allocations == null) {
-            allocations = env.fromData(AllocationUpdate.class)
+            allocations = nothing(env, AllocationUpdate.class, "No allocations")
                     .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
                     .name("No allocations");
         }
@@ -153,5 +154,20 @@ public final class ShadowPipeline {
         out.profiles = enriched.getSideOutput(Descriptors.PROFILES);
         out.enriched = enriched;
         return out;
+    }
+
+    /**
+     * A bounded stream without elements. {@code fromData} cannot make one (no elements fails, an
+     * empty collection fails at run time), so one number is read and dropped.
+     */
+    static <T> DataStream<T> nothing(StreamExecutionEnvironment env, Class<T> type, String name) {
+        return env.fromSequence(0, 0).name(name).flatMap(new DropAll<T>()).returns(TypeInformation.of(type)).name(name);
+    }
+
+    private static final class DropAll<T> implements org.apache.flink.api.common.functions.FlatMapFunction<Long, T> {
+        @Override
+        public void flatMap(Long value, org.apache.flink.util.Collector<T> out) {
+            // emits nothing
+        }
     }
 }

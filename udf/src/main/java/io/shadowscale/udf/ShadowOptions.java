@@ -77,6 +77,8 @@ public class ShadowOptions implements Serializable {
     public double spikeBandWidths = 1.0;
     /** Smallest CPU excess (cores) worth calling an anomaly, so idle noise is not flagged. */
     public double minCpuExcessCores = 0.25;
+    /** An anomaly of the same type on the same workload within this long after the last one is the same incident. */
+    public long anomalyCooldownMs = Duration.ofMinutes(30).toMillis();
 
     // --- behavioural profiles and external events
     /**

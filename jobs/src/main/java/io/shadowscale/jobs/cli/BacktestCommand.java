@@ -52,6 +52,10 @@ final class BacktestCommand implements Callable<Integer> {
                 description = "Score origins from this UTC date on (default: ${DEFAULT-VALUE}, after the bundled model's training period).")
         java.time.LocalDate from;
 
+        @Option(names = "--model", paramLabel = "DIR/NAME",
+                description = "Backtest DIR/NAME.onnx (with DIR/NAME.card.json) as 'onnx' instead of the bundled model.")
+        Path model;
+
         @Option(names = "--json", description = "Print one JSON object instead of tables.")
         boolean json;
 
@@ -70,6 +74,18 @@ final class BacktestCommand implements Callable<Integer> {
             for (String m : methods) {
                 if (!Arrays.asList(Baselines.NAMES).contains(m)) {
                     throw new CliException("unknown method '" + m + "': use " + String.join(", ", Baselines.NAMES));
+                }
+            }
+            if (model != null) {
+                Path d = model.toAbsolutePath().getParent();
+                String name = model.getFileName().toString().replaceAll("\\.onnx$", "");
+                if (!Files.exists(d.resolve(name + ".onnx")) || !Files.exists(d.resolve(name + ".card.json"))) {
+                    throw new CliException("--model " + model + ": need " + d.resolve(name + ".onnx") + " and " + d.resolve(name + ".card.json"));
+                }
+                try {
+                    Baselines.useModel(io.shadowscale.udf.logic.forecast.OnnxQuantileModel.load(d, name, 1));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException("--model " + model + ": " + e.getMessage());
                 }
             }
             List<String> ids = BitbrainsTraces.vmIds(dir);

@@ -103,6 +103,24 @@ final class DemoCommand implements Callable<Integer> {
             TelemetryProducer.produceRaw(bootstrap, topics.externalEvents, scenario.campaigns().stream().map(WireFormat::encode).collect(Collectors.toList()));
             say("  %,d samples and %d malformed records produced; %d marketing campaigns on '%s'",
                     produced, bad.size(), scenario.campaigns().size(), topics.externalEvents);
+            // the holiday calendars of the tenants' countries, from the `events holidays` importer
+            java.util.TreeSet<String> countries = new java.util.TreeSet<>();
+            scenario.workloads().forEach(w -> {
+                String c = io.shadowscale.udf.logic.events.RegionCatalog.of(w.region()).country();
+                if (c != null) {
+                    countries.add(c);
+                }
+            });
+            List<io.shadowscale.schema.ExternalEvent> holidays = new ArrayList<>();
+            for (String country : countries) {
+                for (int year = scenario.start().atZone(java.time.ZoneOffset.UTC).getYear();
+                     year <= scenario.end().atZone(java.time.ZoneOffset.UTC).getYear(); year++) {
+                    holidays.addAll(io.shadowscale.jobs.events.HolidayImporter.holidays(country, year, null,
+                            io.shadowscale.jobs.events.EventScope.NONE));
+                }
+            }
+            io.shadowscale.jobs.events.EventPublisher.publish(bootstrap, topics.externalEvents, holidays);
+            say("  %d public holidays of %s on '%s'", holidays.size(), String.join(", ", countries), topics.externalEvents);
 
             ShadowJob.Settings s = new ShadowJob.Settings();
             s.bootstrap = bootstrap;
@@ -188,6 +206,26 @@ final class DemoCommand implements Callable<Integer> {
         }
         say("A few anomalies:");
         print(q, "SELECT tenant_id, workload_id, type, severity, start_time, explanation FROM anomalies ORDER BY score DESC", 4);
+
+        say("Behavioural tags (latest profile of each workload, table shadowscale.profiles):");
+        print(q, "SELECT tenant_id, workload_id, tags, profiled_at FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, workload_id "
+                + "ORDER BY profiled_at DESC) AS n FROM profiles) WHERE n = 1 ORDER BY tenant_id, workload_id", 100);
+        say("External events and the tenants they touched (from the profiles' events in force):");
+        QueryResult touched = q.execute("SELECT tenant_id, events_in_force FROM profiles", 1_000_000);
+        java.util.Map<String, java.util.TreeSet<String>> byEvent = new java.util.TreeMap<>();
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        for (List<Object> row : touched.rows()) {
+            if (row.get(1) instanceof java.util.Map<?, ?> m) {
+                m.forEach((id, label) -> {
+                    byEvent.computeIfAbsent(String.valueOf(id), k -> new java.util.TreeSet<>()).add(String.valueOf(row.get(0)));
+                    labels.put(String.valueOf(id), String.valueOf(label));
+                });
+            }
+        }
+        if (byEvent.isEmpty()) {
+            say("  (none: no event fell within a forecast horizon)");
+        }
+        byEvent.forEach((id, tenants) -> say("  %-40s %-45s -> %s", id, labels.get(id), String.join(", ", tenants)));
     }
 
     private static boolean overlaps(Object start, Object end, Instant a, Instant b) {

@@ -42,14 +42,15 @@ final class ProduceCommand implements Callable<Integer> {
     static final int MAX_BAD_ROWS_SHOWN = 20;
 
     static final class Source {
-        @Option(names = "--from-csv", paramLabel = "FILE", required = true, description = "Telemetry rows from a CSV file.")
+        @Option(names = "--from-csv", paramLabel = "FILE", description = "Telemetry rows from a CSV file.")
         Path csv;
 
-        @Option(names = "--generate", required = true, description = "Generated telemetry (the demo's workloads, campaigns and anomalies).")
+        @Option(names = "--generate", description = "Generated telemetry (the demo's workloads, campaigns and anomalies).")
         boolean generate;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    // checked in call(): picocli's own message for a missing group reads "Error: Missing required argument ..."
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Source source;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: the local cluster's broker, when it runs).")
@@ -78,6 +79,9 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (source == null || (source.csv == null && !source.generate)) {
+            throw new CliException("say what to send: --from-csv FILE or --generate [--tenants N --days D]");
+        }
         if (rate < 0 || Double.isNaN(rate)) {
             throw new CliException("--rate must be positive (records per second), got " + rate);
         }

@@ -101,7 +101,7 @@ public final class LocalCluster {
             Options o = new Options();
             o.dir = home.resolve(".shadowscale").resolve("cluster");
             o.flinkConf = home.resolve("flink-conf");
-            o.clusterClasspathFile = home.resolve("cluster").resolve("target").resolve("cluster-classpath.txt");
+            o.clusterClasspathFile = home.resolve("jobs").resolve("cluster").resolve("target").resolve("cluster-classpath.txt");
             o.brokerLog4j = home.resolve("flink-conf").resolve("log4j-cli.properties");
             return o;
         }

@@ -59,7 +59,7 @@ public final class HolidayImporter {
         for (Holiday h : found) {
             LocalDate day = h.getObservedDate().orElse(h.getDate());
             String name = h.getDescription(Locale.ENGLISH);
-            if (!day.equals(h.getDate())) {
+            if (!day.equals(h.getActualDate())) {
                 name = name + " (observed)";
             }
             ExternalEvent.Builder b = ExternalEvent.newBuilder()

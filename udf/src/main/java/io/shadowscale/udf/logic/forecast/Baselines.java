@@ -36,6 +36,11 @@ public final class Baselines {
 
     private static OnnxQuantileModel model;
 
+    /** Backtests a model other than the bundled one under the name "onnx". */
+    public static synchronized void useModel(OnnxQuantileModel m) {
+        model = m;
+    }
+
     /** One session for all series of a backtest (ONNX Runtime sessions are thread-safe). */
     static synchronized OnnxQuantileModel defaultModel() {
         if (model == null) {

@@ -21,8 +21,8 @@ import java.time.ZonedDateTime;
  * </ol>
  * The scale is the mean of the known values of the last day (at least {@link #MIN_SCALE} of the
  * largest value, and never 0), so the model sees shapes, not magnitudes; outputs are multiplied
- * back. Missing values are filled with the previous known value (or the scale-free 0 before the
- * first). The model outputs, per step, p50 and two non-negative increments (p90 − p50, p99 − p90).
+ * back, and clipped to ±{@value #MAX_RATIO}. Missing values are filled with the previous known
+ * value (or 0 before the first). The model outputs, per step, p50 and two non-negative increments (p90 − p50, p99 − p90).
  */
 public final class ModelFeatures {
 
@@ -33,6 +33,8 @@ public final class ModelFeatures {
     public static final int KINDS = 4;
     public static final int SIZE = RECENT + HORIZON + 2 + 4 + KINDS;
     static final double MIN_SCALE = 1e-3;
+    /** Scaled values are clipped to this: a 1000× spike over the day's mean would otherwise dominate. */
+    static final double MAX_RATIO = 50;
 
     private ModelFeatures() {}
 
@@ -81,7 +83,7 @@ public final class ModelFeatures {
                 v = prev;
             }
             prev = v;
-            out[i++] = (float) (Double.isNaN(v) ? 0 : v / scale);
+            out[i++] = clip(v, scale);
         }
         double last = prev;
         // yesterday at the target times
@@ -90,7 +92,7 @@ public final class ModelFeatures {
             double v = lagged.applyAsDouble(DAY - h);
             if (!Double.isNaN(v)) yesterdayKnown++;
             else v = last;
-            out[i++] = (float) (Double.isNaN(v) ? 0 : v / scale);
+            out[i++] = clip(v, scale);
         }
         out[i++] = (float) missing / RECENT;
         out[i++] = yesterdayKnown == HORIZON ? 1f : 0f;
@@ -103,5 +105,9 @@ public final class ModelFeatures {
         out[i++] = (float) Math.cos(2 * Math.PI * dow);
         for (int k = 0; k < KINDS; k++) out[i++] = k == kind ? 1f : 0f;
         return scale;
+    }
+
+    private static float clip(double v, double scale) {
+        return Double.isNaN(v) ? 0f : (float) Math.max(-MAX_RATIO, Math.min(MAX_RATIO, v / scale));
     }
 }

@@ -28,7 +28,7 @@ class DeploymentFilesTest {
     static final Path HOME = Path.of(System.getProperty("shadowscale.home")).toAbsolutePath();
 
     @Test
-    void flinkConfigHasCheckpointingRocksDbRestartsJava17FlagsAndPrometheus() {
+    void flinkConfigHasCheckpointingRocksDbRestartsJava17FlagsAndPrometheus() throws Exception {
         Configuration c = GlobalConfiguration.loadConfiguration(HOME.resolve("flink-conf").toString());
         assertThat(get(c, "state.backend.type")).isEqualTo("rocksdb");
         assertThat(get(c, "execution.checkpointing.incremental")).isEqualTo("true");
@@ -120,6 +120,30 @@ class DeploymentFilesTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> yaml(String relative) throws Exception {
-        return (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(path(relative)));
+        return (Map<String, Object>) mergeKeys(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(path(relative))));
+    }
+
+    /** Resolves YAML 1.1 merge keys ({@code <<: *anchor}), which compose files use and YAML 1.2 parsers leave as keys. */
+    @SuppressWarnings("unchecked")
+    static Object mergeKeys(Object node) {
+        if (node instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            Object merge = m.get("<<");
+            if (merge != null) {
+                for (Object base : merge instanceof List<?> l ? l : List.of(merge)) {
+                    out.putAll((Map<String, Object>) mergeKeys(base));
+                }
+            }
+            m.forEach((k, v) -> {
+                if (!"<<".equals(k)) {
+                    out.put(String.valueOf(k), mergeKeys(v));
+                }
+            });
+            return out;
+        }
+        if (node instanceof List<?> l) {
+            return l.stream().map(DeploymentFilesTest::mergeKeys).collect(java.util.stream.Collectors.toList());
+        }
+        return node;
     }
 }

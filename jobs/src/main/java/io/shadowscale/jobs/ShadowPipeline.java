@@ -18,6 +18,7 @@ import io.shadowscale.schema.ScalingCommand;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.TelemetryEvent;
 import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.AnomalyCooldown;
 import io.shadowscale.udf.AnomalyDetector;
 import io.shadowscale.udf.BehavioralProfiler;
 import io.shadowscale.udf.ExternalEventWatermarks;
@@ -145,7 +146,10 @@ public final class ShadowPipeline {
                 .uid("orchestrate-scaling").name("Orchestrate scaling");
 
         DataStream<Residual> residuals = horizons.getSideOutput(Descriptors.RESIDUALS);
-        DataStream<Anomaly> anomalies = AnomalyDetector.detect(residuals, options);
+        DataStream<Anomaly> anomalies = AnomalyDetector.detect(residuals, options)
+                .keyBy(new AnomalyCooldown.ByWorkloadAndType())
+                .process(new AnomalyCooldown(options.anomalyCooldownMs))
+                .uid("anomaly-cooldown").name("De-duplicate anomalies");
 
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(rollups.getSideOutput(Descriptors.DEAD_LETTERS));

@@ -140,8 +140,14 @@ class ShadowJobIntegrationTest {
             assertThat((Integer) r.getField("step")).isBetween(1, 12);
             assertThat((Double) r.getField("cpu_p50")).isLessThanOrEqualTo((Double) r.getField("cpu_p90"));
             assertThat((Double) r.getField("cpu_p90")).isLessThanOrEqualTo((Double) r.getField("cpu_p99"));
-            assertThat(r.getField("fallback")).isEqualTo(true);
+            if (Boolean.TRUE.equals(r.getField("fallback"))) {
+                assertThat((String) r.getField("fallback_reason")).isNotBlank();
+            } else {
+                assertThat(r.getField("model_id")).isEqualTo("shadow-mlp");
+            }
         });
+        long byModel = shadows.stream().filter(r -> Boolean.FALSE.equals(r.getField("fallback"))).count();
+        assertThat(byModel).as("the ONNX model forecasts once a workload has an hour of history").isGreaterThan(shadows.size() * 9L / 10);
         assertThat(TopicAdmin.countRecords(kafka.bootstrapServers(), topics.shadows, true))
                 .as("exactly once on Kafka too").isEqualTo(shadows.size());
     }

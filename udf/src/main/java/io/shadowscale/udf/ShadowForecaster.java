@@ -19,6 +19,9 @@ import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.Forecast;
 import io.shadowscale.udf.logic.ForecasterState;
+import io.shadowscale.udf.logic.forecast.ModelFeatures;
+import io.shadowscale.udf.logic.forecast.ModelForecaster;
+import io.shadowscale.udf.logic.forecast.OnnxQuantileModel;
 import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.udf.model.Residual;
 import io.shadowscale.udf.model.Resource;
@@ -26,12 +29,16 @@ import io.shadowscale.udf.model.Resource;
 /**
  * Forecasts every workload's next hour from its closed buckets and emits the resource shadow
  * as one {@link ShadowHorizon} per bucket. It also owns the error of its own forecasts: each
- * closed bucket leaves, on {@link Descriptors#RESIDUALS}, next to the one-step-ahead quantiles
- * predicted for it — the input of the anomaly patterns.
+ * closed bucket leaves, on {@link Descriptors#RESIDUALS}, next to the quantiles predicted for it
+ * {@value ForecasterState#REFERENCE_LAG} steps earlier (15 minutes, before the start of a sustained
+ * anomaly could have moved the forecast) — the input of the anomaly patterns.
  *
  * <p>Its input is the closed bucket enriched by the {@link BehavioralProfiler} with the
- * covariates of the horizon. For now the forecaster is the in-Java {@link FallbackForecaster};
- * every shadow says so.
+ * covariates of the horizon. The shadow comes from the bundled ONNX model
+ * ({@link ModelForecaster}, one ONNX Runtime session per model per TaskManager) whenever it can
+ * answer, and from the in-Java {@link FallbackForecaster} otherwise — cold start, model missing or
+ * failing to load, NaN or out-of-range output — and the shadow's fallback flag and reason say so.
+ * The fallback runs on every bucket anyway: its state (a day of history) is the model's input.
  * A workload's state is dropped after {@link ShadowOptions#idleStateTimeoutMs} of event time
  * without buckets (one event-time timer per workload, moved forward on each bucket).
  */
@@ -42,9 +49,15 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     public static final ValueStateDescriptor<Long> IDLE_TIMER = new ValueStateDescriptor<>("idle-timer", Types.LONG);
 
     static final String FALLBACK_REASON = "no ONNX model deployed";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShadowForecaster.class);
+    /** One session per model per TaskManager JVM, shared by every subtask. */
+    private static final java.util.Map<String, OnnxQuantileModel> MODELS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ShadowOptions options;
     private transient FallbackForecaster forecaster;
+    private transient ModelForecaster model;
+    /** Why the model is not used at all (null when it is loaded). */
+    private transient String noModelReason;
     private transient ValueState<ForecasterState> state;
     private transient ValueState<Long> idleTimer;
     private transient Counter shadows;
@@ -56,6 +69,20 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     @Override
     public void open(OpenContext ctx) {
         forecaster = new FallbackForecaster(options.bucketMs, options.horizonSteps);
+        noModelReason = FALLBACK_REASON;
+        if ("onnx".equals(options.forecaster)) {
+            if (options.horizonSteps != ModelFeatures.HORIZON || options.bucketMs != 300_000L) {
+                noModelReason = "the model forecasts 12 five-minute steps; the job runs " + options.horizonSteps + " × " + options.bucketMs / 60_000 + " min";
+            } else {
+                try {
+                    model = new ModelForecaster(MODELS.computeIfAbsent(options.modelName, n -> OnnxQuantileModel.bundled(n, options.onnxThreads)), options.bucketMs);
+                    noModelReason = null;
+                } catch (RuntimeException e) {
+                    noModelReason = "model " + options.modelName + " unavailable: " + e.getMessage();
+                    LOG.warn("Forecasting with the fallback only: {}", noModelReason);
+                }
+            }
+        }
         state = getRuntimeContext().getState(STATE);
         idleTimer = getRuntimeContext().getState(IDLE_TIMER);
         shadows = getRuntimeContext().getMetricGroup().counter("shadowsEmitted");
@@ -73,15 +100,41 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         }
         long bucketStart = r.getBucketStart().toEpochMilli();
         double[] actual = actuals(r);
-        if (s.prevTarget == bucketStart) {
-            ctx.output(Descriptors.RESIDUALS, residual(r, actual, s));
+        int refSlot = (int) Math.floorMod(Math.floorDiv(bucketStart, options.bucketMs), (long) ForecasterState.REFERENCE_LAG);
+        if (s.referenceTarget[refSlot] == bucketStart) {
+            ctx.output(Descriptors.RESIDUALS, residual(r, actual, s, refSlot));
         }
         Forecast f = forecaster.observeAndForecast(s, bucketStart, actual);
         if (f == null) {
             return; // duplicate bucket
         }
+        String reason = noModelReason;
+        Forecast m = model == null ? null : model.forecast(s);
+        if (m != null) {
+            f = m;
+            reason = null;
+            for (int i = 0; i < Resource.COUNT; i++) { // residuals compare with the shadow that was issued
+                s.prevStep1[i * 3] = m.p50[0][i];
+                s.prevStep1[i * 3 + 1] = m.p90[0][i];
+                s.prevStep1[i * 3 + 2] = m.p99[0][i];
+            }
+        } else if (model != null) {
+            reason = model.lastRefusal();
+        }
+        s.prevFallback = reason != null;
+        int lag = Math.min(ForecasterState.REFERENCE_LAG, f.steps());
+        long target = f.targetTime(lag - 1);
+        int slot = (int) Math.floorMod(Math.floorDiv(target, options.bucketMs), (long) ForecasterState.REFERENCE_LAG);
+        s.referenceTarget[slot] = target;
+        s.referenceFallback[slot] = s.prevFallback;
+        for (int i = 0; i < Resource.COUNT; i++) {
+            int at = (slot * Resource.COUNT + i) * 3;
+            s.referenceQuantiles[at] = f.p50[lag - 1][i];
+            s.referenceQuantiles[at + 1] = f.p90[lag - 1][i];
+            s.referenceQuantiles[at + 2] = f.p99[lag - 1][i];
+        }
         state.update(s);
-        out.collect(toHorizon(r, f, actual));
+        out.collect(toHorizon(r, f, actual, reason));
         shadows.inc(f.steps());
 
         Long previous = idleTimer.value();
@@ -109,7 +162,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         return y;
     }
 
-    private static Residual residual(TelemetryRollup r, double[] actual, ForecasterState s) {
+    private static Residual residual(TelemetryRollup r, double[] actual, ForecasterState s, int slot) {
         Residual res = new Residual();
         res.tenantId = r.getTenantId();
         res.workloadId = r.getWorkloadId();
@@ -120,16 +173,18 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         res.p90 = new double[Resource.COUNT];
         res.p99 = new double[Resource.COUNT];
         for (int i = 0; i < Resource.COUNT; i++) {
-            res.p50[i] = s.prevStep1[i * 3];
-            res.p90[i] = s.prevStep1[i * 3 + 1];
-            res.p99[i] = s.prevStep1[i * 3 + 2];
+            int at = (slot * Resource.COUNT + i) * 3;
+            res.p50[i] = s.referenceQuantiles[at];
+            res.p90[i] = s.referenceQuantiles[at + 1];
+            res.p99[i] = s.referenceQuantiles[at + 2];
         }
         res.requests = r.getRequests();
-        res.fallback = true;
+        res.fallback = s.referenceFallback[slot];
         return res;
     }
 
-    private ShadowHorizon toHorizon(TelemetryRollup r, Forecast f, double[] actual) {
+    private ShadowHorizon toHorizon(TelemetryRollup r, Forecast f, double[] actual, String fallbackReason) {
+        boolean fallback = fallbackReason != null;
         Instant generatedAt = Instant.ofEpochMilli(f.lastBucketStart + options.bucketMs);
         List<ResourceShadow> steps = new ArrayList<>(f.steps());
         for (int i = 0; i < f.steps(); i++) {
@@ -146,10 +201,10 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
                     .setNetworkInP50(q50[2]).setNetworkInP90(q90[2]).setNetworkInP99(q99[2])
                     .setNetworkOutP50(q50[3]).setNetworkOutP90(q90[3]).setNetworkOutP99(q99[3])
                     .setStorageP50(q50[4]).setStorageP90(q90[4]).setStorageP99(q99[4])
-                    .setModelId(FallbackForecaster.MODEL_ID)
-                    .setModelVersion(FallbackForecaster.MODEL_VERSION)
-                    .setFallback(true)
-                    .setFallbackReason(FALLBACK_REASON)
+                    .setModelId(fallback ? FallbackForecaster.MODEL_ID : model.modelId())
+                    .setModelVersion(fallback ? FallbackForecaster.MODEL_VERSION : model.modelVersion())
+                    .setFallback(fallback)
+                    .setFallbackReason(fallbackReason)
                     .build());
         }
         return ShadowHorizon.newBuilder()

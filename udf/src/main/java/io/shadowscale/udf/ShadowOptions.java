@@ -38,6 +38,14 @@ public class ShadowOptions implements Serializable {
     /** Per-workload state is dropped after this much event time without telemetry. */
     public long idleStateTimeoutMs = Duration.ofDays(1).toMillis();
 
+    // --- forecasting
+    /** {@code onnx}: the bundled ONNX model, with the fallback for cold starts and broken outputs; {@code fallback}: Java only. */
+    public String forecaster = "onnx";
+    /** Bundled model (classpath {@code models/<name>.onnx} with its card). */
+    public String modelName = "shadow-mlp-v1";
+    /** ONNX Runtime intra-op threads per TaskManager session. */
+    public int onnxThreads = 1;
+
     // --- scaling policy (threshold policy of the walking skeleton)
     public String policyName = "threshold-p90";
     /** Quantile of the shadow the policy provisions for: 50, 90 or 99. */
@@ -115,6 +123,9 @@ public class ShadowOptions implements Serializable {
         o.minReplicas = p.getInt("min-replicas", o.minReplicas);
         o.maxReplicas = p.getInt("max-replicas", o.maxReplicas);
         o.dryRun = p.getBoolean("dry-run", o.dryRun);
+        o.forecaster = p.get("forecaster", o.forecaster);
+        o.modelName = p.get("model", o.modelName);
+        o.onnxThreads = p.getInt("onnx-threads", o.onnxThreads);
         o.eventSubscriptions = p.get("event-subscriptions", o.eventSubscriptions);
         String tenants = p.get("dry-run-tenants", "");
         if (!tenants.isBlank()) {
@@ -133,6 +144,8 @@ public class ShadowOptions implements Serializable {
         require(targetMemoryUtilization > 0 && targetMemoryUtilization <= 1, "target-memory-utilization must be in (0, 1]");
         require(minReplicas >= 1 && maxReplicas >= minReplicas, "need 1 <= min-replicas <= max-replicas");
         require(outOfOrdernessMs >= 0, "out-of-orderness-ms must not be negative");
+        require("onnx".equals(forecaster) || "fallback".equals(forecaster), "forecaster must be onnx or fallback");
+        require(onnxThreads >= 1, "onnx-threads must be at least 1");
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
     }

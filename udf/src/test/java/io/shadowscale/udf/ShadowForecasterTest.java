@@ -24,7 +24,13 @@ import io.shadowscale.udf.model.Resource;
 
 class ShadowForecasterTest {
 
-    final ShadowOptions options = ShadowOptions.defaults();
+    final ShadowOptions options = fallbackOnly();
+
+    static ShadowOptions fallbackOnly() {
+        ShadowOptions o = ShadowOptions.defaults();
+        o.forecaster = "fallback";
+        return o;
+    }
 
     KeyedOneInputStreamOperatorTestHarness<String, EnrichedRollup, ShadowHorizon> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
@@ -58,14 +64,20 @@ class ShadowForecasterTest {
             assertThat(s1.getFallbackReason()).isEqualTo("no ONNX model deployed");
             assertThat(h.getSideOutput(Descriptors.RESIDUALS)).isNull();
 
-            send(h, rollup("a", "w", T0 + BUCKET, 5.0));
+            // the residual of a bucket compares it with the forecast made three buckets earlier
+            ResourceShadow s3 = first.getSteps().get(2);
+            send(h, rollup("a", "w", T0 + BUCKET, 2.0));
+            send(h, rollup("a", "w", T0 + 2 * BUCKET, 2.0));
+            assertThat(h.getSideOutput(Descriptors.RESIDUALS)).isNull();
+            send(h, rollup("a", "w", T0 + 3 * BUCKET, 5.0));
             var residuals = h.getSideOutput(Descriptors.RESIDUALS);
             assertThat(residuals).hasSize(1);
             Residual r = residuals.peek().getValue();
-            assertThat(r.bucketStart).isEqualTo(T0 + BUCKET);
+            assertThat(r.bucketStart).isEqualTo(T0 + 3 * BUCKET);
             assertThat(r.actual(Resource.CPU)).isEqualTo(5.0);
-            assertThat(r.p50(Resource.CPU)).isEqualTo(s1.getCpuP50());
-            assertThat(r.p99(Resource.CPU)).isEqualTo(s1.getCpuP99());
+            assertThat(r.p50(Resource.CPU)).isEqualTo(s3.getCpuP50());
+            assertThat(r.p99(Resource.CPU)).isEqualTo(s3.getCpuP99());
+            assertThat(r.fallback).isTrue();
         }
     }
 
@@ -73,7 +85,7 @@ class ShadowForecasterTest {
     void noResidualAcrossAGap() throws Exception {
         try (var h = harness()) {
             send(h, rollup("a", "w", T0, 2.0));
-            send(h, rollup("a", "w", T0 + 3 * BUCKET, 2.0));
+            send(h, rollup("a", "w", T0 + 5 * BUCKET, 2.0)); // no forecast was made three buckets before it
             assertThat(h.getSideOutput(Descriptors.RESIDUALS)).isNull();
             assertThat(h.extractOutputValues()).hasSize(2);
         }
@@ -110,7 +122,51 @@ class ShadowForecasterTest {
         restored.open();
         send(restored, rollup("a", "w", T0 + BUCKET, 4.0));
         assertThat(restored.extractOutputValues()).containsExactly(expected);
-        assertThat(restored.getSideOutput(Descriptors.RESIDUALS)).hasSize(1);
+        send(restored, rollup("a", "w", T0 + 2 * BUCKET, 4.0));
+        send(restored, rollup("a", "w", T0 + 3 * BUCKET, 4.0));
+        assertThat(restored.getSideOutput(Descriptors.RESIDUALS)).as("the reference forecast survived the restore").hasSize(1);
         restored.close();
+    }
+
+    @Test
+    void theOnnxModelTakesOverAfterTheColdStart() throws Exception {
+        ShadowOptions onnx = ShadowOptions.defaults();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ShadowForecaster(onnx)), new Keys.OfEnriched(), Types.STRING);
+        h.open();
+        for (int b = 0; b < 20; b++) {
+            send(h, rollup("a", "w", T0 + b * BUCKET, 2.0 + 0.1 * (b % 3)));
+        }
+        List<ShadowHorizon> out = h.extractOutputValues();
+        ResourceShadow first = out.get(0).getSteps().get(0);
+        assertThat(first.getFallback()).isTrue();
+        assertThat(first.getFallbackReason()).startsWith("cold start");
+        ResourceShadow later = out.get(19).getSteps().get(0);
+        assertThat(later.getFallback()).isFalse();
+        assertThat(later.getFallbackReason()).isNull();
+        assertThat(later.getModelId()).isEqualTo("shadow-mlp");
+        assertThat(later.getCpuP50()).isBetween(1.0, 3.5); // a flat-ish 2.0–2.2 series stays near its level
+        assertThat(later.getCpuP90()).isGreaterThanOrEqualTo(later.getCpuP50());
+        assertThat(later.getCpuP99()).isGreaterThanOrEqualTo(later.getCpuP90());
+        // residuals of buckets predicted by the model carry its band and say it was not the fallback
+        var residuals = new java.util.ArrayList<>(h.getSideOutput(Descriptors.RESIDUALS));
+        assertThat(residuals.get(residuals.size() - 1).getValue().fallback).isFalse();
+        h.close();
+    }
+
+    @Test
+    void aMissingModelFallsBackWithTheReason() throws Exception {
+        ShadowOptions o = ShadowOptions.defaults();
+        o.modelName = "no-such-model";
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ShadowForecaster(o)), new Keys.OfEnriched(), Types.STRING);
+        h.open();
+        for (int b = 0; b < 20; b++) {
+            send(h, rollup("a", "w", T0 + b * BUCKET, 2.0));
+        }
+        ResourceShadow s = h.extractOutputValues().get(19).getSteps().get(0);
+        assertThat(s.getFallback()).isTrue();
+        assertThat(s.getFallbackReason()).contains("model no-such-model unavailable");
+        h.close();
     }
 }

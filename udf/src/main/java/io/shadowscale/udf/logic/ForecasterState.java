@@ -25,6 +25,17 @@ public class ForecasterState {
     /** [resource * 3 + q] with q = 0 (p50), 1 (p90), 2 (p99). */
     public double[] prevStep1;
     public boolean prevFallback;
+    /**
+     * The forecasts the residuals compare with: for each of the next {@link #REFERENCE_LAG} target
+     * buckets (slot = bucket index mod lag), the quantiles predicted for it {@link #REFERENCE_LAG}
+     * steps ahead — before the bucket and the ones just before it were seen, so an adaptive
+     * forecaster cannot explain away the start of a sustained anomaly. [slot], [slot][resource*3+q].
+     */
+    public long[] referenceTarget;
+    public double[] referenceQuantiles;
+    public boolean[] referenceFallback;
+
+    public static final int REFERENCE_LAG = 3;
 
     public ForecasterState() {}
 
@@ -38,11 +49,16 @@ public class ForecasterState {
         s.deviation = new double[Resource.COUNT];
         s.errorVariance = new double[Resource.COUNT];
         s.prevStep1 = new double[Resource.COUNT * 3];
+        s.referenceTarget = new long[REFERENCE_LAG];
+        java.util.Arrays.fill(s.referenceTarget, Long.MIN_VALUE);
+        s.referenceQuantiles = new double[REFERENCE_LAG * Resource.COUNT * 3];
+        s.referenceFallback = new boolean[REFERENCE_LAG];
         return s;
     }
 
     /** Bytes of the arrays and fields, as held on the heap (for the state-size report). */
     public long approximateBytes() {
-        return 8L * (ring.length + level.length + deviation.length + errorVariance.length + prevStep1.length) + 64;
+        return 8L * (ring.length + level.length + deviation.length + errorVariance.length + prevStep1.length
+                + referenceTarget.length + referenceQuantiles.length) + referenceFallback.length + 64;
     }
 }

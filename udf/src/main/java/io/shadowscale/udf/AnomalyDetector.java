@@ -28,7 +28,8 @@ import io.shadowscale.udf.model.Resource;
  * time, keyed per workload:
  * <ul>
  *   <li>{@code SPIKE}: one bucket of CPU beyond p99 by {@link ShadowOptions#spikeBandWidths} band widths;</li>
- *   <li>{@code SUSTAINED_SURGE}: {@link ShadowOptions#surgeBuckets} consecutive buckets of CPU above p90;</li>
+ *   <li>{@code SUSTAINED_SURGE}: {@link ShadowOptions#surgeBuckets} consecutive buckets of CPU above p90
+ *       and {@link ShadowOptions#surgeMinRelativeExcess} above p50;</li>
  *   <li>{@code DROP}: {@link ShadowOptions#dropBuckets} consecutive buckets of CPU under 30% of p50;</li>
  *   <li>{@code EGRESS_WITHOUT_LOAD}: two consecutive buckets of network out above p99 while CPU stays under p90.</li>
  * </ul>
@@ -68,7 +69,10 @@ public final class AnomalyDetector {
 
     public static boolean isAboveP90(Residual r, ShadowOptions o) {
         double actual = r.actual(Resource.CPU);
-        return actual > r.p90(Resource.CPU) && actual - r.p50(Resource.CPU) >= o.minCpuExcessCores;
+        double p50 = r.p50(Resource.CPU);
+        // forecast errors are autocorrelated, so three buckets just over a calibrated p90 are common:
+        // a surge must also be well above the median
+        return actual > r.p90(Resource.CPU) && actual - p50 >= o.minCpuExcessCores && actual >= (1 + o.surgeMinRelativeExcess) * p50;
     }
 
     public static boolean isDropped(Residual r, ShadowOptions o) {

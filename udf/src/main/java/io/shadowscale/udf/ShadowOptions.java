@@ -79,6 +79,8 @@ public class ShadowOptions implements Serializable {
     // --- anomalies
     /** Consecutive buckets above p90 that make a sustained surge. */
     public int surgeBuckets = 3;
+    /** ... and by at least this share above the median. */
+    public double surgeMinRelativeExcess = 0.3;
     /** Consecutive buckets far below p50 that make a drop. */
     public int dropBuckets = 3;
     /** A spike is beyond p99 by this many (p99 - p50) band widths. */

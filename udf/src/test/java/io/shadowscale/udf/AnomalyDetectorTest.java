@@ -39,7 +39,8 @@ class AnomalyDetectorTest {
         assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 4.0, 2.0), o)).isTrue(); // p99 2.4, band 0.4
         assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 2.5, 2.0), o)).isFalse();
         assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 0.05, 0.01), o)).as("idle noise").isFalse();
-        assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.3, 2.0), o)).isTrue();
+        assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.7, 2.0), o)).isTrue();
+        assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.3, 2.0), o)).as("above p90 but only 15% over the median").isFalse();
         assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.1, 2.0), o)).isFalse();
         assertThat(AnomalyDetector.isDropped(residual("t", "w", T0, 0.2, 2.0), o)).isTrue();
         assertThat(AnomalyDetector.isDropped(residual("t", "w", T0, 0.9, 2.0), o)).isFalse();
@@ -60,7 +61,7 @@ class AnomalyDetectorTest {
             long t = T0 + b * BUCKET;
             double normal = 2.0;
             // w1: spike at bucket 5; surge buckets 20..23
-            in.add(residual("t1", "w1", t, b == 5 ? 6.0 : (b >= 20 && b <= 23) ? 2.5 : normal, normal));
+            in.add(residual("t1", "w1", t, b == 5 ? 6.0 : (b >= 20 && b <= 23) ? 2.8 : normal, normal));
             // w2: drop at 10..13; egress 30..31
             Residual r = residual("t2", "w2", t, (b >= 10 && b <= 13) ? 0.1 : normal, normal);
             if (b == 30 || b == 31) {

@@ -204,6 +204,12 @@ final class DemoCommand implements Callable<Integer> {
             say("  %-22s %-17s %s .. %s  -> %s", a.tenantId() + "/" + a.workloadId(), a.kind(), a.start(), a.end(),
                     hits.isEmpty() ? "not flagged" : hits.stream().map(r -> String.valueOf(r.get(2))).distinct().collect(Collectors.joining(", ")));
         }
+        long flaggedInjected = scenario.injectedAnomalies().stream().filter(a -> found.rows().stream()
+                .anyMatch(r -> matches(r, a))).count();
+        long outside = found.rows().stream()
+                .filter(r -> scenario.injectedAnomalies().stream().noneMatch(a -> matches(r, a))).count();
+        say("  %d of %d injected anomalies found; %d alarms outside them over %d workload-days of normal behaviour (first day: no yesterday to compare with)",
+                flaggedInjected, scenario.injectedAnomalies().size(), outside, scenario.workloads().size() * scenario.days());
         say("A few anomalies:");
         print(q, "SELECT tenant_id, workload_id, type, severity, start_time, explanation FROM anomalies ORDER BY score DESC", 4);
 
@@ -226,6 +232,10 @@ final class DemoCommand implements Callable<Integer> {
             say("  (none: no event fell within a forecast horizon)");
         }
         byEvent.forEach((id, tenants) -> say("  %-40s %-45s -> %s", id, labels.get(id), String.join(", ", tenants)));
+    }
+
+    private static boolean matches(List<Object> row, DemoScenario.InjectedAnomaly a) {
+        return a.tenantId().equals(row.get(0)) && a.workloadId().equals(row.get(1)) && overlaps(row.get(3), row.get(4), a.start(), a.end());
     }
 
     private static boolean overlaps(Object start, Object end, Instant a, Instant b) {

@@ -63,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--events", paramLabel = "FILE", arity = "1..*",
+            description = "Also publish the events of these JSON-lines files (written by `shadowscale events ... --out FILE`).")
+    List<Path> eventFiles = new ArrayList<>();
+
     @Option(names = "--reset", description = "Replace the tables in a warehouse that was not written by a previous demo.")
     boolean reset;
 
@@ -76,6 +80,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (parallelism < 1 || parallelism > 16) {
             throw new CliException("--parallelism must be between 1 and 16, got " + parallelism);
+        }
+        for (Path f : eventFiles) {
+            if (!Files.isRegularFile(f)) {
+                throw new CliException("--events " + f + ": no such file (write one with `shadowscale events holidays|import ... --out FILE`)");
+            }
         }
         Path wh = (warehouse != null ? warehouse : Main.defaultWarehouse()).toAbsolutePath().normalize();
         prepareWarehouse(wh);
@@ -121,6 +130,16 @@ final class DemoCommand implements Callable<Integer> {
             }
             io.shadowscale.jobs.events.EventPublisher.publish(bootstrap, topics.externalEvents, holidays);
             say("  %d public holidays of %s on '%s'", holidays.size(), String.join(", ", countries), topics.externalEvents);
+            for (Path file : eventFiles) { // replay what `shadowscale events ... --out FILE` wrote
+                List<io.shadowscale.schema.ExternalEvent> replay;
+                try {
+                    replay = io.shadowscale.jobs.events.EventFiles.read(file);
+                } catch (io.shadowscale.jobs.events.ImportException e) {
+                    throw new CliException("--events " + file + ": " + e.getMessage());
+                }
+                io.shadowscale.jobs.events.EventPublisher.publish(bootstrap, topics.externalEvents, replay);
+                say("  %d events replayed from %s on '%s'", replay.size(), file, topics.externalEvents);
+            }
 
             ShadowJob.Settings s = new ShadowJob.Settings();
             s.bootstrap = bootstrap;

@@ -148,35 +148,10 @@ public final class TrendCsvImporter {
 
     /** Splits one CSV line, honouring double quotes (with "" for a quote inside). */
     static List<String> fields(String line, String fileName, int lineNo) throws ImportException {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cur.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        if (quoted) {
+        try {
+            return io.shadowscale.jobs.csv.CsvLine.split(line);
+        } catch (IllegalArgumentException e) {
             throw new ImportException(fileName, lineNo, "unterminated quote");
         }
-        out.add(cur.toString());
-        return out;
     }
 }

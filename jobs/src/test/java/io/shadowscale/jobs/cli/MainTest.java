@@ -58,6 +58,8 @@ class MainTest {
         assertThat(run("query", "SELECT 1", "--format", "xml").err()).startsWith("error: unknown --format 'xml': use table, csv or json");
         assertThat(run("demo", "--tenants", "0").err()).startsWith("error: --tenants must be between 1 and 1000, got 0");
         assertThat(run("demo", "--days", "x").err()).startsWith("error: Invalid value for option '--days'");
+        assertThat(run("demo", "--events", dir.resolve("none.jsonl").toString()).err())
+                .startsWith("error: --events " + dir.resolve("none.jsonl") + ": no such file");
         Path foreign = Files.createDirectories(dir.resolve("foreign"));
         Files.writeString(foreign.resolve("precious.txt"), "keep me");
         Run r = run("demo", "--warehouse", foreign.toString());

@@ -8,7 +8,7 @@ job's own Java feature builder), trains an MLP with the pinball loss at p50/p90/
 Reproducible: fixed seeds, a fixed validation split (every 10th sample by a seeded permutation),
 single-threaded deterministic CPU training.
 
-Usage: models/train.py --data DIR --out models [--epochs 8] [--max-samples N] [--name shadow-mlp-v1]
+Usage: models/train.py --data DIR --out models [--epochs 16] [--max-samples N] [--name shadow-mlp-v1]
 """
 import argparse
 import hashlib
@@ -57,7 +57,7 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default="shadow-mlp-v1")
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=16)
     ap.add_argument("--max-samples", type=int, default=0, help="0 = all (a smoke run uses a few thousand)")
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--batch", type=int, default=1024)

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -76,7 +75,7 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
     private final ShadowOptions options;
     private transient EventSubscription.Config subscriptions;
     private transient ValueState<ProfileState> state;
-    private transient ValueState<Long> idleTimer;
+    private transient IdleTimer idleTimer;
     private transient BroadcastState<String, ExternalEvent> eventsForPruning;
     private transient long lastWatermark;
     private transient Counter profilesWritten;
@@ -102,7 +101,7 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
     public void open(OpenContext ctx) {
         subscriptions = EventSubscription.parseConfig(options.eventSubscriptions);
         state = getRuntimeContext().getState(stateDescriptor(options));
-        idleTimer = getRuntimeContext().getState(IDLE_TIMER);
+        idleTimer = new IdleTimer(getRuntimeContext().getState(IDLE_TIMER));
         var metrics = getRuntimeContext().getMetricGroup();
         profilesWritten = metrics.counter("profilesWritten");
         eventsStored = metrics.counter("externalEventsStored");
@@ -183,13 +182,7 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         }
         state.update(s);
 
-        Long previous = idleTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteEventTimeTimer(previous);
-        }
-        long expiry = origin + options.profileStateTtlMs;
-        ctx.timerService().registerEventTimeTimer(expiry);
-        idleTimer.update(expiry);
+        idleTimer.extendTo(ctx.timerService(), origin + options.profileStateTtlMs);
     }
 
     @Override

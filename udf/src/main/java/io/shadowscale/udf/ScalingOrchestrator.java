@@ -24,13 +24,12 @@ public class ScalingOrchestrator extends KeyedCoProcessFunction<String, ShadowHo
 
     public static final ValueStateDescriptor<AllocationState> ALLOCATION =
             new ValueStateDescriptor<>("allocation", TypeInformation.of(AllocationState.class));
-    public static final ValueStateDescriptor<Long> IDLE_TIMER =
-            new ValueStateDescriptor<>("idle-timer", Long.class);
+    public static final ValueStateDescriptor<Long> IDLE_TIMER = IdleTimer.descriptor();
 
     private final ShadowOptions options;
     private transient ThresholdPolicy policy;
     private transient ValueState<AllocationState> allocation;
-    private transient ValueState<Long> idleTimer;
+    private transient IdleTimer idleTimer;
     private transient Counter commands;
 
     public ScalingOrchestrator(ShadowOptions options) {
@@ -41,7 +40,7 @@ public class ScalingOrchestrator extends KeyedCoProcessFunction<String, ShadowHo
     public void open(OpenContext ctx) {
         policy = new ThresholdPolicy(options);
         allocation = getRuntimeContext().getState(ALLOCATION);
-        idleTimer = getRuntimeContext().getState(IDLE_TIMER);
+        idleTimer = new IdleTimer(getRuntimeContext().getState(IDLE_TIMER));
         commands = getRuntimeContext().getMetricGroup().counter("scalingCommands");
     }
 
@@ -71,18 +70,8 @@ public class ScalingOrchestrator extends KeyedCoProcessFunction<String, ShadowHo
         touch(ctx, u.getReportedAt().toEpochMilli());
     }
 
-    /** Moves the workload's single idle timer to {@code eventTime} + the idle timeout. */
     private void touch(Context ctx, long eventTime) throws Exception {
-        long expiry = eventTime + options.idleStateTimeoutMs;
-        Long previous = idleTimer.value();
-        if (previous != null) {
-            if (previous >= expiry) {
-                return;
-            }
-            ctx.timerService().deleteEventTimeTimer(previous);
-        }
-        ctx.timerService().registerEventTimeTimer(expiry);
-        idleTimer.update(expiry);
+        idleTimer.extendTo(ctx.timerService(), eventTime + options.idleStateTimeoutMs);
     }
 
     @Override

@@ -8,7 +8,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -46,7 +45,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
 
     public static final ValueStateDescriptor<ForecasterState> STATE =
             new ValueStateDescriptor<>("forecaster", TypeInformation.of(ForecasterState.class));
-    public static final ValueStateDescriptor<Long> IDLE_TIMER = new ValueStateDescriptor<>("idle-timer", Types.LONG);
+    public static final ValueStateDescriptor<Long> IDLE_TIMER = IdleTimer.descriptor();
 
     static final String FALLBACK_REASON = "no ONNX model deployed";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShadowForecaster.class);
@@ -59,7 +58,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     /** Why the model is not used at all (null when it is loaded). */
     private transient String noModelReason;
     private transient ValueState<ForecasterState> state;
-    private transient ValueState<Long> idleTimer;
+    private transient IdleTimer idleTimer;
     private transient Counter shadows;
 
     public ShadowForecaster(ShadowOptions options) {
@@ -84,7 +83,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
             }
         }
         state = getRuntimeContext().getState(STATE);
-        idleTimer = getRuntimeContext().getState(IDLE_TIMER);
+        idleTimer = new IdleTimer(getRuntimeContext().getState(IDLE_TIMER));
         shadows = getRuntimeContext().getMetricGroup().counter("shadowsEmitted");
     }
 
@@ -111,13 +110,8 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         String reason = noModelReason;
         Forecast m = model == null ? null : model.forecast(s);
         if (m != null) {
-            f = m;
+            f = m; // the fallback still measured its own error above, so its bands stay right for when it must answer
             reason = null;
-            for (int i = 0; i < Resource.COUNT; i++) { // residuals compare with the shadow that was issued
-                s.prevStep1[i * 3] = m.p50[0][i];
-                s.prevStep1[i * 3 + 1] = m.p90[0][i];
-                s.prevStep1[i * 3 + 2] = m.p99[0][i];
-            }
         } else if (model != null) {
             reason = model.lastRefusal();
         }
@@ -137,13 +131,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         out.collect(toHorizon(r, f, actual, reason));
         shadows.inc(f.steps());
 
-        Long previous = idleTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteEventTimeTimer(previous);
-        }
-        long expiry = bucketStart + options.bucketMs + options.idleStateTimeoutMs;
-        ctx.timerService().registerEventTimeTimer(expiry);
-        idleTimer.update(expiry);
+        idleTimer.extendTo(ctx.timerService(), bucketStart + options.bucketMs + options.idleStateTimeoutMs);
     }
 
     @Override

@@ -12,9 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.shadowscale.jobs.produce.TelemetrySender;
 import io.shadowscale.schema.TelemetryEvent;
 import io.shadowscale.schema.WireFormat;
 
@@ -99,24 +98,11 @@ public final class TelemetryProducer {
         }
     }
 
-    /** The producer settings used: idempotent, acks=all, 20 ms linger, 256 KiB lz4 batches. */
+    /** The settings of `shadowscale produce` (idempotent, acks=all, lz4 batches), with room to produce a whole demo at once. */
     static Properties config(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = TelemetrySender.config(bootstrap, new Properties());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "shadowscale-telemetry-producer");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
-        // lz4 classes come from Flink's org.lz4:lz4-java (kafka-clients' copy is excluded, STACK.md trap 3)
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // fail within 30 s when no broker answers instead of the default minute
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         return p;
     }
 

@@ -45,7 +45,8 @@ public final class TelemetrySender implements AutoCloseable {
         }
     }
 
-    static Properties config(String bootstrap, Properties client) {
+    /** Producer settings: no loss, no duplicates from retries, order per workload kept; {@code client} adds security settings. */
+    public static Properties config(String bootstrap, Properties client) {
         Properties p = KafkaClientProperties.merged(new Properties(), client);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "shadowscale-produce");

@@ -128,7 +128,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
             s.referenceQuantiles[at + 2] = f.p99[lag - 1][i];
         }
         state.update(s);
-        out.collect(toHorizon(r, f, actual, reason));
+        out.collect(toHorizon(in, f, actual, reason));
         shadows.inc(f.steps());
 
         idleTimer.extendTo(ctx.timerService(), bucketStart + options.bucketMs + options.idleStateTimeoutMs);
@@ -171,7 +171,8 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         return res;
     }
 
-    private ShadowHorizon toHorizon(TelemetryRollup r, Forecast f, double[] actual, String fallbackReason) {
+    private ShadowHorizon toHorizon(EnrichedRollup in, Forecast f, double[] actual, String fallbackReason) {
+        TelemetryRollup r = in.rollup;
         boolean fallback = fallbackReason != null;
         Instant generatedAt = Instant.ofEpochMilli(f.lastBucketStart + options.bucketMs);
         List<ResourceShadow> steps = new ArrayList<>(f.steps());
@@ -203,6 +204,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
                 .setLastCpu(actual[Resource.CPU.ordinal()])
                 .setLastMemory(actual[Resource.MEMORY.ordinal()])
                 .setLastStorage(actual[Resource.STORAGE.ordinal()])
+                .setTags(in.tags == null ? List.of() : List.of(in.tags))
                 .build();
     }
 }

@@ -158,6 +158,7 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         enriched.covariates = cov.matrix;
         enriched.eventIds = cov.eventIds.toArray(new String[0]);
         enriched.tags = tags.tags.toArray(new String[0]);
+        enriched.setCampaigns(cov.campaigns);
         out.collect(enriched);
 
         String tagString = tags.joined();

@@ -12,12 +12,14 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import io.shadowscale.schema.ForecastDriver;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.Forecast;
 import io.shadowscale.udf.logic.ForecasterState;
+import io.shadowscale.udf.logic.forecast.EventEffect;
 import io.shadowscale.udf.logic.forecast.ModelFeatures;
 import io.shadowscale.udf.logic.forecast.ModelForecaster;
 import io.shadowscale.udf.logic.forecast.OnnxQuantileModel;
@@ -38,6 +40,9 @@ import io.shadowscale.udf.model.Resource;
  * answer, and from the in-Java {@link FallbackForecaster} otherwise — cold start, model missing or
  * failing to load, NaN or out-of-range output — and the shadow's fallback flag and reason say so.
  * The fallback runs on every bucket anyway: its state (a day of history) is the model's input.
+ * Campaigns ahead then move either forecast ({@link EventEffect}: by the change in announced
+ * intensity from now, so a running campaign is not counted twice), and the horizon carries the
+ * drivers: each campaign's counterfactual effect, the level and the daily pattern.
  * A workload's state is dropped after {@link ShadowOptions#idleStateTimeoutMs} of event time
  * without buckets (one event-time timer per workload, moved forward on each bucket).
  */
@@ -52,7 +57,11 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     /** One session per model per TaskManager JVM, shared by every subtask. */
     private static final java.util.Map<String, OnnxQuantileModel> MODELS = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Drivers kept on a horizon, largest first. */
+    static final int MAX_DRIVERS = 6;
+
     private final ShadowOptions options;
+    private transient EventEffect eventEffect;
     private transient FallbackForecaster forecaster;
     private transient ModelForecaster model;
     /** Why the model is not used at all (null when it is loaded). */
@@ -68,6 +77,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     @Override
     public void open(OpenContext ctx) {
         forecaster = new FallbackForecaster(options.bucketMs, options.horizonSteps);
+        eventEffect = new EventEffect(options.campaignElasticity);
         noModelReason = FALLBACK_REASON;
         if ("onnx".equals(options.forecaster)) {
             if (options.horizonSteps != ModelFeatures.HORIZON || options.bucketMs != 300_000L) {
@@ -89,9 +99,6 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
 
     @Override
     public void processElement(EnrichedRollup in, Context ctx, Collector<ShadowHorizon> out) throws Exception {
-        // The covariates (in.covariates) are for the ONNX models of the next issue; the seasonal
-        // fallback ignores them: its deviation term already follows a running campaign, and
-        // scaling its p50 by an announced uplift as well would count the campaign twice.
         TelemetryRollup r = in.rollup;
         ForecasterState s = state.value();
         if (s == null) {
@@ -116,6 +123,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
             reason = model.lastRefusal();
         }
         s.prevFallback = reason != null;
+        List<ForecastDriver> drivers = explainAndApplyEvents(in, s, f);
         int lag = Math.min(ForecasterState.REFERENCE_LAG, f.steps());
         long target = f.targetTime(lag - 1);
         int slot = (int) Math.floorMod(Math.floorDiv(target, options.bucketMs), (long) ForecasterState.REFERENCE_LAG);
@@ -128,7 +136,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
             s.referenceQuantiles[at + 2] = f.p99[lag - 1][i];
         }
         state.update(s);
-        out.collect(toHorizon(in, f, actual, reason));
+        out.collect(toHorizon(in, f, actual, reason, drivers));
         shadows.inc(f.steps());
 
         idleTimer.extendTo(ctx.timerService(), bucketStart + options.bucketMs + options.idleStateTimeoutMs);
@@ -138,6 +146,23 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShadowHorizon> out) {
         state.clear();
         idleTimer.clear();
+    }
+
+    /**
+     * Moves the history-based forecast by the campaigns ahead ({@link EventEffect}) and lists
+     * what drove it: each campaign's counterfactual effect, then level and daily pattern.
+     */
+    private List<ForecastDriver> explainAndApplyEvents(EnrichedRollup in, ForecasterState s, Forecast f) {
+        double[][] campaignFree = new double[f.steps()][];
+        for (int i = 0; i < f.steps(); i++) {
+            campaignFree[i] = f.p50[i].clone();
+        }
+        List<ForecastDriver> drivers = new ArrayList<>(eventEffect.apply(f, new EventEffect.Campaigns(
+                in.campaignIds, in.campaignNames, in.campaignNow, in.campaignAhead, in.steps)));
+        int hour = (int) Math.max(1, 3_600_000L / options.bucketMs);
+        drivers.addAll(EventEffect.historyDrivers(f, s.recentMean(hour, options.bucketMs), s.recentMean(s.season, options.bucketMs), campaignFree));
+        drivers.sort(EventEffect.BY_SIZE);
+        return drivers.size() > MAX_DRIVERS ? new ArrayList<>(drivers.subList(0, MAX_DRIVERS)) : drivers;
     }
 
     static double[] actuals(TelemetryRollup r) {
@@ -171,7 +196,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         return res;
     }
 
-    private ShadowHorizon toHorizon(EnrichedRollup in, Forecast f, double[] actual, String fallbackReason) {
+    private ShadowHorizon toHorizon(EnrichedRollup in, Forecast f, double[] actual, String fallbackReason, List<ForecastDriver> drivers) {
         TelemetryRollup r = in.rollup;
         boolean fallback = fallbackReason != null;
         Instant generatedAt = Instant.ofEpochMilli(f.lastBucketStart + options.bucketMs);
@@ -205,6 +230,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
                 .setLastMemory(actual[Resource.MEMORY.ordinal()])
                 .setLastStorage(actual[Resource.STORAGE.ordinal()])
                 .setTags(in.tags == null ? List.of() : List.of(in.tags))
+                .setDrivers(drivers)
                 .build();
     }
 }

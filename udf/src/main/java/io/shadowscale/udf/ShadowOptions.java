@@ -45,6 +45,11 @@ public class ShadowOptions implements Serializable {
     public String modelName = "shadow-mlp-v1";
     /** ONNX Runtime intra-op threads per TaskManager session. */
     public int onnxThreads = 1;
+    /**
+     * How strongly each resource (cpu, memory, network_in, network_out, storage) follows a
+     * campaign's announced extra load; see {@code EventEffect}. {@code --campaign-elasticity 0.8,0.3,1,1,0}.
+     */
+    public double[] campaignElasticity = io.shadowscale.udf.logic.forecast.EventEffect.DEFAULT_ELASTICITY.clone();
 
     // --- scaling policy (threshold policy of the walking skeleton)
     public String policyName = "threshold-p90";
@@ -129,6 +134,14 @@ public class ShadowOptions implements Serializable {
         o.modelName = p.get("model", o.modelName);
         o.onnxThreads = p.getInt("onnx-threads", o.onnxThreads);
         o.eventSubscriptions = p.get("event-subscriptions", o.eventSubscriptions);
+        String elasticity = p.get("campaign-elasticity", "");
+        if (!elasticity.isBlank()) {
+            try {
+                o.campaignElasticity = Arrays.stream(elasticity.split(",")).mapToDouble(v -> Double.parseDouble(v.strip())).toArray();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("campaign-elasticity must be 5 numbers (cpu,memory,network_in,network_out,storage), got '" + elasticity + "'");
+            }
+        }
         String tenants = p.get("dry-run-tenants", "");
         if (!tenants.isBlank()) {
             o.dryRunTenants = new HashSet<>(Arrays.asList(tenants.split(",")));
@@ -148,6 +161,8 @@ public class ShadowOptions implements Serializable {
         require(outOfOrdernessMs >= 0, "out-of-orderness-ms must not be negative");
         require("onnx".equals(forecaster) || "fallback".equals(forecaster), "forecaster must be onnx or fallback");
         require(onnxThreads >= 1, "onnx-threads must be at least 1");
+        require(campaignElasticity != null && campaignElasticity.length == 5 && Arrays.stream(campaignElasticity).allMatch(v -> v >= 0 && v <= 5),
+                "campaign-elasticity must be 5 numbers between 0 and 5 (cpu,memory,network_in,network_out,storage)");
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
     }

@@ -169,4 +169,30 @@ class ShadowForecasterTest {
         assertThat(s.getFallbackReason()).contains("model no-such-model unavailable");
         h.close();
     }
+
+    @Test
+    void anAnnouncedCampaignRaisesTheShadowAndIsNamedAsItsDriver() throws Exception {
+        try (var h = harness()) {
+            for (int i = 0; i < 24; i++) {
+                send(h, rollup("a", "w", T0 + i * BUCKET, 2.0));
+            }
+            TelemetryRollup r = rollup("a", "w", T0 + 24 * BUCKET, 2.0);
+            EnrichedRollup e = TestData.enriched(r);
+            double[] ahead = new double[12];
+            java.util.Arrays.fill(ahead, 6, 12, 1.0); // doubles the load from the 7th step
+            e.setCampaigns(List.of(new io.shadowscale.udf.logic.events.Covariates.Campaign("sale-1", "spring-sale", 0, ahead)));
+            h.processElement(new StreamRecord<>(e, r.getBucketStart().toEpochMilli() + BUCKET - 1));
+            List<ShadowHorizon> out = h.extractOutputValues();
+            ShadowHorizon last = out.get(out.size() - 1);
+            double before = last.getSteps().get(5).getCpuP50();
+            double during = last.getSteps().get(6).getCpuP50();
+            assertThat(during / before).isCloseTo(1 + options.campaignElasticity[0], org.assertj.core.api.Assertions.offset(0.05));
+            assertThat(last.getDrivers()).isNotEmpty();
+            var top = last.getDrivers().get(0);
+            assertThat(top.getName()).isEqualTo("campaign spring-sale");
+            assertThat(top.getEventId()).isEqualTo("sale-1");
+            assertThat(top.getPeakStep()).isEqualTo(7);
+            assertThat(out.get(0).getDrivers()).noneMatch(d -> d.getKind() == io.shadowscale.schema.DriverKind.CAMPAIGN);
+        }
+    }
 }

@@ -56,6 +56,28 @@ public class ForecasterState {
         return s;
     }
 
+    /**
+     * Mean of each resource over the last {@code buckets} known buckets up to the last one seen
+     * (NaN where none is known); {@code buckets = season} gives the day's mean.
+     */
+    public double[] recentMean(int buckets, long bucketMs) {
+        double[] out = new double[Resource.COUNT];
+        for (int r = 0; r < Resource.COUNT; r++) {
+            double sum = 0;
+            int n = 0;
+            for (int i = 0; i < Math.min(buckets, season) && lastBucketStart != Long.MIN_VALUE; i++) {
+                int slot = (int) Math.floorMod(Math.floorDiv(lastBucketStart, bucketMs) - i, (long) season);
+                double v = ring[r * season + slot];
+                if (Double.isFinite(v)) {
+                    sum += v;
+                    n++;
+                }
+            }
+            out[r] = n == 0 ? Double.NaN : sum / n;
+        }
+        return out;
+    }
+
     /** Bytes of the arrays and fields, as held on the heap (for the state-size report). */
     public long approximateBytes() {
         return 8L * (ring.length + level.length + deviation.length + errorVariance.length + prevStep1.length

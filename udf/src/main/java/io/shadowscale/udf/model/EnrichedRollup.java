@@ -23,11 +23,36 @@ public class EnrichedRollup {
     public String[] eventIds;
     /** The workload's behavioural tags when the bucket closed, sorted. */
     public String[] tags;
+    /**
+     * The campaigns behind {@code campaign_intensity}, one by one (see
+     * {@code Covariates.Campaign}): id, name, intensity in the closed bucket, and
+     * {@code campaignAhead[c * steps + step]} on the horizon. Empty arrays without campaigns.
+     */
+    public String[] campaignIds = new String[0];
+    public String[] campaignNames = new String[0];
+    public double[] campaignNow = new double[0];
+    public double[] campaignAhead = new double[0];
 
     public EnrichedRollup() {}
 
     public double covariate(int step, int feature) {
         return covariates[step * features + feature];
+    }
+
+    /** Copies each campaign's intensities from the covariates into the flat arrays above. */
+    public void setCampaigns(java.util.List<io.shadowscale.udf.logic.events.Covariates.Campaign> campaigns) {
+        int n = campaigns.size();
+        campaignIds = new String[n];
+        campaignNames = new String[n];
+        campaignNow = new double[n];
+        campaignAhead = new double[n * steps];
+        for (int c = 0; c < n; c++) {
+            var k = campaigns.get(c);
+            campaignIds[c] = k.eventId();
+            campaignNames[c] = k.name();
+            campaignNow[c] = k.now();
+            System.arraycopy(k.ahead(), 0, campaignAhead, c * steps, steps);
+        }
     }
 
     @Override
@@ -37,7 +62,9 @@ public class EnrichedRollup {
         }
         return originMs == e.originMs && stepMs == e.stepMs && steps == e.steps && features == e.features
                 && Objects.equals(rollup, e.rollup) && Arrays.equals(covariates, e.covariates)
-                && Arrays.equals(eventIds, e.eventIds) && Arrays.equals(tags, e.tags);
+                && Arrays.equals(eventIds, e.eventIds) && Arrays.equals(tags, e.tags)
+                && Arrays.equals(campaignIds, e.campaignIds) && Arrays.equals(campaignNames, e.campaignNames)
+                && Arrays.equals(campaignNow, e.campaignNow) && Arrays.equals(campaignAhead, e.campaignAhead);
     }
 
     @Override

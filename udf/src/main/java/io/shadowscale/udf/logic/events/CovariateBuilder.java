@@ -29,7 +29,8 @@ import io.shadowscale.schema.TrendPoint;
  *       after the last, as the importer writes them;</li>
  *   <li>{@code campaign_intensity}: sum over the {@code CAMPAIGN} events running at that instant
  *       of their expected uplift − 1 ({@link #DEFAULT_UPLIFT} when the calendar gives none), i.e.
- *       the expected extra load as a share of normal;</li>
+ *       the expected extra load as a share of normal (each campaign's share is also kept apart in
+ *       {@link Covariates#campaigns}, with its value in the bucket just closed);</li>
  *   <li>{@code trend_volume} (past-only): for {@code TREND} events, the latest mention count at or
  *       before the origin divided by the mean of the series up to the origin (1 = usual volume);
  *       the largest over the workload's trends, 0 without any. Later points are not used even if
@@ -51,6 +52,7 @@ public final class CovariateBuilder {
         int f = Covariates.COUNT;
         double[] m = new double[steps * f];
         List<String> touching = new ArrayList<>();
+        List<Covariates.Campaign> campaigns = new ArrayList<>();
         double trend = 0;
         for (ExternalEvent e : events) {
             if (e.getCancelled()) {
@@ -76,12 +78,20 @@ public final class CovariateBuilder {
                     double uplift = e.getExpectedUplift() != null ? e.getExpectedUplift() : DEFAULT_UPLIFT;
                     double intensity = Math.max(0, uplift - 1);
                     long start = e.getStartTime().toEpochMilli(), end = e.getEndTime().toEpochMilli();
+                    double[] ahead = new double[steps];
                     for (int s = 0; s < steps; s++) {
                         long t = mid(originMs, stepMs, s);
                         if (t >= start && t < end) {
                             m[s * f + Covariates.CAMPAIGN_INTENSITY] += intensity;
+                            ahead[s] = intensity;
                             touched = true;
                         }
+                    }
+                    // the bucket that just closed (step -1): what the recent history already contains
+                    long before = mid(originMs, stepMs, -1);
+                    double now = before >= start && before < end ? intensity : 0;
+                    if (touched || now > 0) {
+                        campaigns.add(new Covariates.Campaign(e.getEventId(), e.getName(), now, ahead));
                     }
                 }
                 case TREND -> {
@@ -109,7 +119,7 @@ public final class CovariateBuilder {
             m[s * f + Covariates.WEEKEND] = d == DayOfWeek.SATURDAY || d == DayOfWeek.SUNDAY ? 1 : 0;
             m[s * f + Covariates.TREND_VOLUME] = trend;
         }
-        return new Covariates(originMs, stepMs, steps, m, List.copyOf(touching));
+        return new Covariates(originMs, stepMs, steps, m, List.copyOf(touching), List.copyOf(campaigns));
     }
 
     /** Latest count at or before {@code originMs} over the mean of the counts up to it; NaN without such points. */

@@ -23,14 +23,26 @@ public final class Covariates {
     public final double[] matrix;
     /** Ids of the events that set a feature on at least one step (the events touching the horizon). */
     public final List<String> eventIds;
+    /**
+     * Each campaign that touches the bucket just closed or the horizon, one by one, so a forecast
+     * can be re-scored without any one of them (counterfactual explanations). Empty without campaigns.
+     */
+    public final List<Campaign> campaigns;
 
-    Covariates(long originMs, long stepMs, int steps, double[] matrix, List<String> eventIds) {
+    Covariates(long originMs, long stepMs, int steps, double[] matrix, List<String> eventIds, List<Campaign> campaigns) {
         this.originMs = originMs;
         this.stepMs = stepMs;
         this.steps = steps;
         this.matrix = matrix;
         this.eventIds = eventIds;
+        this.campaigns = campaigns;
     }
+
+    /**
+     * One campaign's share of {@code campaign_intensity}: {@code now} in the bucket that closed at
+     * the origin, {@code ahead[step]} on each step of the horizon.
+     */
+    public record Campaign(String eventId, String name, double now, double[] ahead) {}
 
     public double get(int step, int feature) {
         return matrix[step * COUNT + feature];

@@ -55,6 +55,16 @@ class CovariateBuilderTest {
         assertThat(c.get(3, Covariates.CAMPAIGN_INTENSITY)).as("18:15-18:20, before the sale").isCloseTo(0.5, offset(1e-9));
         assertThat(c.get(4, Covariates.CAMPAIGN_INTENSITY)).isCloseTo(1.5 + 0.5, offset(1e-9));
         assertThat(c.eventIds).containsExactlyInAnyOrder("sale", "launch");
+        // each campaign apart: the launch ran in the bucket just closed (17:55-18:00 is before it)
+        var byId = new java.util.HashMap<String, Covariates.Campaign>();
+        c.campaigns.forEach(k -> byId.put(k.eventId(), k));
+        assertThat(byId.get("sale").now()).isZero();
+        assertThat(byId.get("sale").ahead()[3]).isZero();
+        assertThat(byId.get("sale").ahead()[4]).isCloseTo(1.5, offset(1e-9));
+        assertThat(byId.get("launch").now()).isZero();
+        assertThat(byId.get("launch").ahead()[0]).isCloseTo(0.5, offset(1e-9));
+        Covariates later = CovariateBuilder.build(t("2026-11-27T18:30:00Z"), STEP, 12, ZoneOffset.UTC, List.of(sale, launch));
+        assertThat(later.campaigns).allSatisfy(k -> assertThat(k.now()).isPositive());
     }
 
     @Test

@@ -164,6 +164,7 @@ public final class ShadowJob {
         IcebergSinks.append(out.commands, IcebergTables.SCALING_COMMANDS, catalog);
         IcebergSinks.append(out.anomalies, IcebergTables.ANOMALIES, catalog);
         IcebergSinks.append(out.profiles, IcebergTables.PROFILES, catalog);
+        IcebergSinks.append(out.poolShadows, IcebergTables.POOL_SHADOWS, catalog);
     }
 
     /** Runs the job to completion in this JVM (local Flink) — the embedded default. */

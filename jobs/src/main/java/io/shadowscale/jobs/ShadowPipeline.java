@@ -13,6 +13,7 @@ import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.ExternalEvent;
 import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.schema.Anomaly;
+import io.shadowscale.schema.PoolShadow;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingCommand;
 import io.shadowscale.schema.ShadowHorizon;
@@ -24,6 +25,7 @@ import io.shadowscale.udf.BehavioralProfiler;
 import io.shadowscale.udf.ExternalEventWatermarks;
 import io.shadowscale.udf.Descriptors;
 import io.shadowscale.udf.Keys;
+import io.shadowscale.udf.PoolShadowAggregator;
 import io.shadowscale.udf.ScalingOrchestrator;
 import io.shadowscale.udf.ShadowForecaster;
 import io.shadowscale.udf.ShadowOptions;
@@ -50,6 +52,7 @@ import io.shadowscale.udf.model.Residual;
  *     │ EnrichedRollup (+ covariates) ── profiles ────────────────→ profiles
  *  keyBy → forecast (fallback) ── residuals ─→ CEP patterns ─────→ anomalies
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
+ *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows
  *  connect(allocations) keyBy → orchestrate ──────────────────────→ commands
  * </pre>
  *
@@ -82,6 +85,8 @@ public final class ShadowPipeline {
         public DataStream<WorkloadProfile> profiles;
         /** Closed buckets with the covariates of their horizon, as the forecaster gets them. */
         public DataStream<EnrichedRollup> enriched;
+        /** Summed shadows of the workloads that share a region, for the pool_shadows table. */
+        public DataStream<PoolShadow> poolShadows;
 
         Outputs(DataStream<TelemetryRollup> rollups, DataStream<ResourceShadow> shadows, DataStream<ScalingCommand> commands,
                 DataStream<Anomaly> anomalies, DataStream<DeadLetter> deadLetters) {
@@ -156,6 +161,10 @@ public final class ShadowPipeline {
 
         Outputs out = new Outputs(rollups, shadows, commands, anomalies, deadLetters);
         out.profiles = enriched.getSideOutput(Descriptors.PROFILES);
+        out.poolShadows = horizons
+                .keyBy(new PoolShadowAggregator.OfPool())
+                .process(new PoolShadowAggregator(options))
+                .uid("pool-shadows").name("Pool shadows (by region)");
         out.enriched = enriched;
         return out;
     }

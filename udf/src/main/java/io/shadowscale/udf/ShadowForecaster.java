@@ -229,6 +229,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
                 .setLastCpu(actual[Resource.CPU.ordinal()])
                 .setLastMemory(actual[Resource.MEMORY.ordinal()])
                 .setLastStorage(actual[Resource.STORAGE.ordinal()])
+                .setRegion(r.getRegion())
                 .setTags(in.tags == null ? List.of() : List.of(in.tags))
                 .setDrivers(drivers)
                 .build();

@@ -1,6 +1,7 @@
 package io.shadowscale.jobs.iceberg;
 
 import io.shadowscale.schema.Anomaly;
+import io.shadowscale.schema.PoolShadow;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingCommand;
 import io.shadowscale.schema.TelemetryRollup;
@@ -100,8 +101,21 @@ public final class IcebergTables {
           "profiled_at",
           List.of("tenant_id", "workload_id", "profiled_at"));
 
+  /**
+   * Natural key: pool, generated_at, step. Summed demand of the workloads sharing a region, with
+   * quantiles that account for them not peaking together.
+   */
+  public static final TableDef<PoolShadow> POOL_SHADOWS =
+      TableDef.fromAvro(
+          "pool_shadows",
+          PoolShadow.class,
+          PoolShadow.getClassSchema(),
+          Map.of("timestamp", "target_time"),
+          "target_time",
+          List.of("pool", "generated_at", "step"));
+
   public static final List<TableDef<?>> ALL =
-      List.of(TELEMETRY_ROLLUPS, RESOURCE_SHADOWS, SCALING_COMMANDS, ANOMALIES, PROFILES);
+      List.of(TELEMETRY_ROLLUPS, RESOURCE_SHADOWS, SCALING_COMMANDS, ANOMALIES, PROFILES, POOL_SHADOWS);
 
   private IcebergTables() {}
 

@@ -64,7 +64,7 @@ public final class TableDef<T extends IndexedRecord> implements Serializable {
    *
    * @param renames Avro field name to column name, where snake_case of the field name is not wanted
    * @param dayColumn the row's main time column: partitioned by its day and {@code bucket(16,
-   *     tenant_id)}
+   *     tenant_id)} (or of the first natural-key column where there is no tenant)
    * @param naturalKey columns that identify a row; documented in the table comment, not enforced
    */
   static <T extends IndexedRecord> TableDef<T> fromAvro(
@@ -98,8 +98,10 @@ public final class TableDef<T extends IndexedRecord> implements Serializable {
     for (String key : naturalKey) {
       Objects.requireNonNull(schema.findField(key), () -> name + ": no natural-key column " + key);
     }
+    // per-tenant tables spread by tenant; the others (pools) by their first key column
+    String bucketColumn = schema.findField("tenant_id") != null ? "tenant_id" : naturalKey.get(0);
     PartitionSpec spec =
-        PartitionSpec.builderFor(schema).day(dayColumn).bucket("tenant_id", 16).build();
+        PartitionSpec.builderFor(schema).day(dayColumn).bucket(bucketColumn, 16).build();
     return new TableDef<>(
         name,
         recordClass,

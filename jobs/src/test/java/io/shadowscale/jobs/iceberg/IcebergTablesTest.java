@@ -22,7 +22,7 @@ class IcebergTablesTest {
   @TempDir Path warehouse;
 
   @Test
-  void ensureTablesCreatesFourPartitionedV2TablesAndIsIdempotent() {
+  void ensureTablesCreatesPartitionedV2TablesAndIsIdempotent() {
     CatalogLoader loader = IcebergTables.catalogLoader(warehouse.toString());
     IcebergTables.ensureTables(loader);
     Map<String, String> metadataFiles = metadataFiles(loader);
@@ -35,7 +35,8 @@ class IcebergTablesTest {
     assertThat(catalog.listTables(IcebergTables.NAMESPACE))
         .extracting(TableIdentifier::name)
         .containsExactlyInAnyOrder(
-            "telemetry_rollups", "resource_shadows", "scaling_commands", "anomalies", "profiles");
+            "telemetry_rollups", "resource_shadows", "scaling_commands", "anomalies", "profiles",
+            "pool_shadows");
     assertThat(partitioning(catalog, "telemetry_rollups"))
         .containsExactly("day(bucket_start)", "bucket[16](tenant_id)");
     assertThat(partitioning(catalog, "resource_shadows"))
@@ -44,6 +45,8 @@ class IcebergTablesTest {
         .containsExactly("day(effective_at)", "bucket[16](tenant_id)");
     assertThat(partitioning(catalog, "anomalies"))
         .containsExactly("day(start_time)", "bucket[16](tenant_id)");
+    assertThat(partitioning(catalog, "pool_shadows"))
+        .containsExactly("day(target_time)", "bucket[16](pool)");
     for (TableDef<?> def : IcebergTables.ALL) {
       Table table = catalog.loadTable(def.identifier());
       assertThat(TableUtil.formatVersion(table)).isEqualTo(2);

@@ -11,7 +11,6 @@ package io.shadowscale.udf.logic.pool;
 public class PoolCorrelation {
     public double meanCross;
     public double meanSquare;
-    public double weight;
     public int buckets;
 
     public PoolCorrelation() {}
@@ -29,10 +28,11 @@ public class PoolCorrelation {
         }
         double cross = (sum * sum - sumSq) / ((double) n * (n - 1));
         double square = sumSq / n;
-        meanCross = weight == 0 ? cross : meanCross + alpha * (cross - meanCross);
-        meanSquare = weight == 0 ? square : meanSquare + alpha * (square - meanSquare);
-        weight = Math.min(1, weight + alpha);
         buckets++;
+        // a plain mean over the first 1/alpha buckets, an exponentially weighted one after
+        double a = Math.max(alpha, 1.0 / buckets);
+        meanCross += a * (cross - meanCross);
+        meanSquare += a * (square - meanSquare);
     }
 
     /** ρ in [0, 1]; the prior until {@code minBuckets} buckets were seen. */

@@ -2,10 +2,8 @@ package io.shadowscale.udf;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -22,19 +20,24 @@ import io.shadowscale.schema.PoolShadow;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.logic.pool.MemberForecast;
+import io.shadowscale.udf.logic.pool.PoolAccumulator;
 import io.shadowscale.udf.logic.pool.PoolCorrelation;
 import io.shadowscale.udf.logic.pool.PooledQuantiles;
 
 /**
  * Pooled shadows: the summed demand of the workloads that share capacity, per future step.
- * Keyed by pool ({@link OfPool}: the workload's region). Each member's latest horizon is kept;
- * when the watermark passes a forecast origin, every member that forecast from that origin is
- * summed step by step with {@link PooledQuantiles}, using the CPU and memory correlations
- * measured on the members' own one-step errors ({@link PoolCorrelation}). Members silent for
- * {@link ShadowOptions#idleStateTimeoutMs} leave the pool; an empty pool's state is dropped.
+ * Keyed by pool ({@link OfPool}: the workload's region). Forecasts are summed per origin as they
+ * arrive ({@link PoolAccumulator}); when the watermark passes the origin every member's forecast
+ * from it is in, and the pool's steps are emitted with {@link PooledQuantiles}, using the CPU and
+ * memory correlations measured on the members' own one-step errors ({@link PoolCorrelation}).
+ * Per origin, not per member's latest: when the job catches up, many origins are in flight at
+ * once. Members silent for {@link ShadowOptions#idleStateTimeoutMs} are forgotten; an idle pool's
+ * state is dropped.
  */
 public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHorizon, PoolShadow> {
 
+    public static final MapStateDescriptor<Long, PoolAccumulator> PENDING =
+            new MapStateDescriptor<>("pool-pending", Types.LONG, TypeInformation.of(PoolAccumulator.class));
     public static final MapStateDescriptor<String, MemberForecast> MEMBERS =
             new MapStateDescriptor<>("pool-members", Types.STRING, TypeInformation.of(MemberForecast.class));
     public static final ValueStateDescriptor<PoolCorrelation> CPU_CORRELATION =
@@ -58,11 +61,12 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
     }
 
     private final long idleMs;
+    private transient MapState<Long, PoolAccumulator> pending;
     private transient MapState<String, MemberForecast> members;
     private transient ValueState<PoolCorrelation> cpuRho;
     private transient ValueState<PoolCorrelation> memoryRho;
-    private transient IdleTimer idleTimer;
     private transient ValueState<Long> idleAt;
+    private transient IdleTimer idleTimer;
 
     public PoolShadowAggregator(ShadowOptions options) {
         this.idleMs = options.idleStateTimeoutMs;
@@ -70,6 +74,7 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
 
     @Override
     public void open(OpenContext ctx) {
+        pending = getRuntimeContext().getMapState(PENDING);
         members = getRuntimeContext().getMapState(MEMBERS);
         cpuRho = getRuntimeContext().getState(CPU_CORRELATION);
         memoryRho = getRuntimeContext().getState(MEMORY_CORRELATION);
@@ -83,36 +88,43 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
         if (steps.isEmpty()) {
             return;
         }
-        String member = Keys.workload(h.getTenantId(), h.getWorkloadId());
-        MemberForecast m = members.get(member);
+        String key = Keys.workload(h.getTenantId(), h.getWorkloadId());
+        long origin = h.getGeneratedAt().toEpochMilli();
+        long stepMs = steps.get(0).getStepMs();
+        MemberForecast m = members.get(key);
         if (m == null) {
             m = new MemberForecast();
-            m.workload = member;
-            m.tenantId = h.getTenantId();
         }
-        long origin = h.getGeneratedAt().toEpochMilli();
-        if (origin <= m.generatedAt) {
-            return; // a replayed forecast
+        if (origin <= m.generatedAt || (ctx.timestamp() != null && ctx.timestamp() <= ctx.timerService().currentWatermark())) {
+            return; // a replayed forecast, or one for an origin already emitted
         }
-        m.generatedAt = origin;
-        m.stepMs = steps.get(0).getStepMs();
-        m.lastCpu = h.getLastCpu();
-        m.lastMemory = h.getLastMemory();
-        int n = steps.size();
-        m.cpu = new double[n * 3];
-        m.memory = new double[n * 3];
-        for (int i = 0; i < n; i++) {
+        PoolAccumulator acc = pending.get(origin);
+        if (acc == null) {
+            acc = PoolAccumulator.create(steps.size(), stepMs);
+            // every forecast from this origin carries a timestamp before it: complete once the watermark passes
+            ctx.timerService().registerEventTimeTimer(origin - 1);
+        }
+        for (int i = 0; i < Math.min(acc.steps, steps.size()); i++) {
             ResourceShadow s = steps.get(i);
-            m.cpu[i * 3] = s.getCpuP50();
-            m.cpu[i * 3 + 1] = s.getCpuP90();
-            m.cpu[i * 3 + 2] = s.getCpuP99();
-            m.memory[i * 3] = s.getMemoryP50();
-            m.memory[i * 3 + 1] = s.getMemoryP90();
-            m.memory[i * 3 + 2] = s.getMemoryP99();
+            PooledQuantiles.accumulate(acc.cpu, i * PooledQuantiles.SUMS, s.getCpuP50(), s.getCpuP90(), s.getCpuP99());
+            PooledQuantiles.accumulate(acc.memory, i * PooledQuantiles.SUMS, s.getMemoryP50(), s.getMemoryP90(), s.getMemoryP99());
         }
-        members.put(member, m);
-        // all forecasts from this origin carry timestamps before it: the pool is complete once the watermark passes
-        ctx.timerService().registerEventTimeTimer(origin - 1);
+        acc.members++;
+        acc.addTenant(h.getTenantId());
+        // the actual of the bucket that closed at this origin meets the forecast made one step before it
+        if (m.prevTarget == origin - stepMs) {
+            acc.addError((h.getLastCpu() - m.prevCpuP50) / m.prevCpuSigma, (h.getLastMemory() - m.prevMemoryP50) / m.prevMemorySigma);
+        }
+        pending.put(origin, acc);
+
+        ResourceShadow first = steps.get(0);
+        m.generatedAt = origin;
+        m.prevTarget = first.getTimestamp().toEpochMilli();
+        m.prevCpuP50 = first.getCpuP50();
+        m.prevCpuSigma = MemberForecast.sigma(first.getCpuP50(), first.getCpuP90());
+        m.prevMemoryP50 = first.getMemoryP50();
+        m.prevMemorySigma = MemberForecast.sigma(first.getMemoryP50(), first.getMemoryP90());
+        members.put(key, m);
         idleTimer.extendTo(ctx.timerService(), origin + idleMs);
     }
 
@@ -120,6 +132,7 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PoolShadow> out) throws Exception {
         Long idle = idleAt.value();
         if (idle != null && timestamp == idle) {
+            pending.clear();
             members.clear();
             cpuRho.clear();
             memoryRho.clear();
@@ -127,80 +140,46 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
             return;
         }
         long origin = timestamp + 1;
-        List<MemberForecast> current = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        for (Map.Entry<String, MemberForecast> e : members.entries()) {
-            MemberForecast m = e.getValue();
-            if (m.generatedAt == origin) {
-                current.add(m);
-            } else if (m.generatedAt < origin - idleMs) {
-                gone.add(e.getKey());
-            }
-        }
-        for (String g : gone) {
-            members.remove(g);
-        }
-        if (current.isEmpty()) {
+        PoolAccumulator acc = pending.get(origin);
+        if (acc == null) {
             return;
         }
-        PoolCorrelation cpuC = orNew(cpuRho.value());
-        PoolCorrelation memC = orNew(memoryRho.value());
-        observeErrors(current, origin, cpuC, memC);
-        cpuRho.update(cpuC);
-        memoryRho.update(memC);
-
+        pending.remove(origin);
+        PoolCorrelation cpuC = orNew(cpuRho.value()), memC = orNew(memoryRho.value());
         double rhoCpu = cpuC.rho(PRIOR_RHO, MIN_BUCKETS), rhoMem = memC.rho(PRIOR_RHO, MIN_BUCKETS);
-        int steps = current.get(0).cpu.length / 3;
-        long stepMs = current.get(0).stepMs;
-        Set<String> tenants = new HashSet<>();
-        current.forEach(m -> tenants.add(m.tenantId));
-        for (int i = 0; i < steps; i++) {
-            PooledQuantiles cpu = new PooledQuantiles(), mem = new PooledQuantiles();
-            for (MemberForecast m : current) {
-                if (m.cpu.length / 3 > i) {
-                    cpu.add(m.cpu[i * 3], m.cpu[i * 3 + 1], m.cpu[i * 3 + 2]);
-                    mem.add(m.memory[i * 3], m.memory[i * 3 + 1], m.memory[i * 3 + 2]);
-                }
-            }
+        for (int i = 0; i < acc.steps; i++) {
+            PooledQuantiles cpu = new PooledQuantiles(acc.cpu, i * PooledQuantiles.SUMS, acc.members);
+            PooledQuantiles mem = new PooledQuantiles(acc.memory, i * PooledQuantiles.SUMS, acc.members);
             out.collect(PoolShadow.newBuilder()
                     .setPool(ctx.getCurrentKey())
-                    .setTimestamp(Instant.ofEpochMilli(origin + i * stepMs))
-                    .setStep(i + 1).setStepMs(stepMs)
+                    .setTimestamp(Instant.ofEpochMilli(origin + i * acc.stepMs))
+                    .setStep(i + 1).setStepMs(acc.stepMs)
                     .setGeneratedAt(Instant.ofEpochMilli(origin))
-                    .setMembers(cpu.members()).setTenants(tenants.size())
+                    .setMembers(acc.members).setTenants(acc.tenants.length)
                     .setCpuP50(cpu.p50()).setCpuP90(cpu.p90(rhoCpu)).setCpuP99(cpu.p99(rhoCpu))
                     .setCpuSumOfP90(cpu.sumOfP90s()).setCpuCorrelation(rhoCpu)
                     .setMemoryP50(mem.p50()).setMemoryP90(mem.p90(rhoMem)).setMemoryP99(mem.p99(rhoMem))
                     .setMemorySumOfP90(mem.sumOfP90s()).setMemoryCorrelation(rhoMem)
                     .build());
         }
-        // each member's one-step forecast from this origin, for the error the next bucket brings
-        for (MemberForecast m : current) {
-            m.prevTarget = origin;
-            m.prevCpuP50 = m.cpu[0];
-            m.prevCpuSigma = MemberForecast.sigma(m.cpu[0], m.cpu[1]);
-            m.prevMemoryP50 = m.memory[0];
-            m.prevMemorySigma = MemberForecast.sigma(m.memory[0], m.memory[1]);
-            members.put(m.workload, m);
-        }
+        // this origin's errors inform the next origins' quantiles, never its own
+        cpuC.observeSums(acc.cpuErrorSum, acc.cpuErrorSquares, acc.errors, ALPHA);
+        memC.observeSums(acc.memoryErrorSum, acc.memoryErrorSquares, acc.errors, ALPHA);
+        cpuRho.update(cpuC);
+        memoryRho.update(memC);
+        forgetSilentMembers(origin);
     }
 
-    /**
-     * The standardised one-step errors of the members whose previous forecast was for the bucket
-     * that closed at {@code origin} (its actual arrived with this origin's horizon).
-     */
-    private static void observeErrors(List<MemberForecast> current, long origin, PoolCorrelation cpu, PoolCorrelation mem) {
-        double[] zc = new double[current.size()], zm = new double[current.size()];
-        int n = 0;
-        for (MemberForecast m : current) {
-            if (m.prevTarget != Long.MIN_VALUE && m.prevTarget == origin - m.stepMs) {
-                zc[n] = (m.lastCpu - m.prevCpuP50) / m.prevCpuSigma;
-                zm[n] = (m.lastMemory - m.prevMemoryP50) / m.prevMemorySigma;
-                n++;
+    private void forgetSilentMembers(long now) throws Exception {
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, MemberForecast> e : members.entries()) {
+            if (e.getValue().generatedAt < now - idleMs) {
+                gone.add(e.getKey());
             }
         }
-        cpu.observe(zc, n, ALPHA);
-        mem.observe(zm, n, ALPHA);
+        for (String g : gone) {
+            members.remove(g);
+        }
     }
 
     private static PoolCorrelation orNew(PoolCorrelation c) {

@@ -118,7 +118,12 @@ public class ShadowOptions implements Serializable {
 
     /** Reads {@code --bucket-minutes 5 --dry-run-tenants a,b ...}; unknown keys are ignored here (the CLI validates). */
     public static ShadowOptions fromParameters(ParameterTool p) {
-        ShadowOptions o = new ShadowOptions();
+        return new ShadowOptions().apply(p);
+    }
+
+    /** Sets the options {@code p} names, keeping this object's values for the others; validates. */
+    public ShadowOptions apply(ParameterTool p) {
+        ShadowOptions o = this;
         o.bucketMs = Duration.ofMinutes(p.getLong("bucket-minutes", o.bucketMs / 60_000)).toMillis();
         o.horizonSteps = p.getInt("horizon-steps", o.horizonSteps);
         o.outOfOrdernessMs = p.getLong("out-of-orderness-ms", o.outOfOrdernessMs);
@@ -148,6 +153,15 @@ public class ShadowOptions implements Serializable {
         }
         o.validate();
         return o;
+    }
+
+    /** A deep copy (the options are serialisable), e.g. to derive a strategy from the job's options. */
+    public ShadowOptions copy() {
+        try {
+            return org.apache.flink.util.InstantiationUtil.clone(this);
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("options cannot be copied", e);
+        }
     }
 
     /** @throws IllegalArgumentException naming the option and what is allowed */

@@ -64,16 +64,20 @@ class PoolShadowAggregatorTest {
     }
 
     @Test
-    void membersThatDidNotForecastFromThisOriginAreLeftOut() throws Exception {
+    void eachOriginIsSummedApartEvenWhenSeveralAreInFlight() throws Exception {
         try (var h = harness()) {
             long origin = T0 + BUCKET;
+            // catching up: two origins of both members arrive before the watermark passes either
             send(h, member("a", "w1", "eu", origin, 2, 2.0));
-            send(h, member("a", "w2", "eu", origin - BUCKET, 3, 3.0)); // an older forecast
-            h.processWatermark(origin - 1);
-            PoolShadow first = h.extractOutputValues().stream().filter(p -> p.getStep() == 1 && p.getGeneratedAt().toEpochMilli() == origin)
-                    .findFirst().orElseThrow();
-            assertThat(first.getMembers()).isEqualTo(1);
-            assertThat(first.getCpuP50()).isEqualTo(2.0);
+            send(h, member("a", "w1", "eu", origin + BUCKET, 2, 4.0));
+            send(h, member("a", "w2", "eu", origin, 3, 3.0));
+            send(h, member("a", "w2", "eu", origin + BUCKET, 3, 5.0));
+            send(h, member("a", "w3", "eu", origin + BUCKET, 3, 1.0)); // joins one origin later
+            h.processWatermark(origin + BUCKET - 1);
+            List<PoolShadow> step1 = h.extractOutputValues().stream().filter(p -> p.getStep() == 1).toList();
+            assertThat(step1).extracting(p -> p.getGeneratedAt().toEpochMilli()).containsExactly(origin, origin + BUCKET);
+            assertThat(step1).extracting(PoolShadow::getMembers).containsExactly(2, 3);
+            assertThat(step1).extracting(PoolShadow::getCpuP50).containsExactly(5.0, 10.0);
         }
     }
 
@@ -108,6 +112,9 @@ class PoolShadowAggregatorTest {
             h.processWatermark(origin - 1);
             assertThat(h.numKeyedStateEntries()).isPositive();
             h.processWatermark(origin + options.idleStateTimeoutMs + 1);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            // a forecast for an origin already emitted is dropped, not summed into a new partial pool
+            send(h, member("a", "w1", "eu", origin, 2, 2.0));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }

@@ -1,20 +1,12 @@
 package io.shadowscale.udf.logic.pool;
 
 /**
- * A pool member's latest forecast as the pool needs it: CPU and memory p50/p90/p99 per step
- * ({@code [step * 3 + q]}), and its previous one-step-ahead forecast, against which the next
- * reported actual gives the member's standardised error. A Flink POJO of primitives.
+ * What a pool keeps of each member: when it last forecast, and its one-step-ahead forecast from
+ * then (target bucket, p50 and σ of CPU and memory), against which the actual that arrives with
+ * the member's next forecast gives its standardised error. A Flink POJO of primitives.
  */
 public class MemberForecast {
-    public String workload;
-    public String tenantId;
     public long generatedAt = Long.MIN_VALUE;
-    public long stepMs;
-    /** Actual mean CPU and memory of the bucket that closed at {@link #generatedAt}. */
-    public double lastCpu, lastMemory;
-    public double[] cpu;
-    public double[] memory;
-    /** One-step forecast from the previous origin: its target bucket's start, and {p50, σ} of CPU and memory. */
     public long prevTarget = Long.MIN_VALUE;
     public double prevCpuP50, prevCpuSigma, prevMemoryP50, prevMemorySigma;
 

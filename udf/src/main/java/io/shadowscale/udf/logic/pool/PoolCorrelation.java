@@ -17,14 +17,19 @@ public class PoolCorrelation {
 
     /** One bucket's standardised errors of the members that reported in it. */
     public void observe(double[] z, int n, double alpha) {
-        if (n < 2) {
-            return;
-        }
         double sum = 0, sumSq = 0;
         for (int i = 0; i < n; i++) {
-            double v = Math.max(-6, Math.min(6, z[i])); // an anomaly should not decide the pool's ρ
+            double v = clip(z[i]);
             sum += v;
             sumSq += v * v;
+        }
+        observeSums(sum, sumSq, n, alpha);
+    }
+
+    /** The same from the sum and sum of squares of {@code n} errors, each already {@link #clip clipped}. */
+    public void observeSums(double sum, double sumSq, int n, double alpha) {
+        if (n < 2) {
+            return;
         }
         double cross = (sum * sum - sumSq) / ((double) n * (n - 1));
         double square = sumSq / n;
@@ -33,6 +38,11 @@ public class PoolCorrelation {
         double a = Math.max(alpha, 1.0 / buckets);
         meanCross += a * (cross - meanCross);
         meanSquare += a * (square - meanSquare);
+    }
+
+    /** An anomaly should not decide the pool's ρ: errors count up to 6 σ. */
+    public static double clip(double z) {
+        return Math.max(-6, Math.min(6, z));
     }
 
     /** ρ in [0, 1]; the prior until {@code minBuckets} buckets were seen. */

@@ -18,20 +18,46 @@ public final class PooledQuantiles {
     static final double Z90 = 1.2815515655446004;
     static final double Z99 = 2.3263478740408408;
 
+    /** Sums kept per step: p50, σ90, σ90², σ99, σ99². */
+    public static final int SUMS = 5;
+
     private double sumP50;
     private double sumS90, sumSq90;
     private double sumS99, sumSq99;
     private int members;
 
+    public PooledQuantiles() {}
+
+    /** From sums kept by {@link #accumulate}: {@code sums[offset .. offset + SUMS)}. */
+    public PooledQuantiles(double[] sums, int offset, int members) {
+        this.sumP50 = sums[offset];
+        this.sumS90 = sums[offset + 1];
+        this.sumSq90 = sums[offset + 2];
+        this.sumS99 = sums[offset + 3];
+        this.sumSq99 = sums[offset + 4];
+        this.members = members;
+    }
+
     public void add(double p50, double p90, double p99) {
+        double[] one = new double[SUMS];
+        accumulate(one, 0, p50, p90, p99);
+        sumP50 += one[0];
+        sumS90 += one[1];
+        sumSq90 += one[2];
+        sumS99 += one[3];
+        sumSq99 += one[4];
+        members++;
+    }
+
+    /** Adds one member's step to running sums (so a pool can be summed without keeping its members). */
+    public static void accumulate(double[] sums, int offset, double p50, double p90, double p99) {
         double s90 = Math.max(0, p90 - p50) / Z90;
         double s99 = Math.max(0, p99 - p50) / Z99;
-        sumP50 += p50;
-        sumS90 += s90;
-        sumSq90 += s90 * s90;
-        sumS99 += s99;
-        sumSq99 += s99 * s99;
-        members++;
+        sums[offset] += p50;
+        sums[offset + 1] += s90;
+        sums[offset + 2] += s90 * s90;
+        sums[offset + 3] += s99;
+        sums[offset + 4] += s99 * s99;
     }
 
     public int members() {

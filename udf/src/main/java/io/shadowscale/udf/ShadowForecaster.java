@@ -1,7 +1,5 @@
 package io.shadowscale.udf;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,7 +11,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import io.shadowscale.schema.ForecastDriver;
-import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.logic.FallbackForecaster;
@@ -21,6 +18,7 @@ import io.shadowscale.udf.logic.Forecast;
 import io.shadowscale.udf.logic.ForecasterState;
 import io.shadowscale.udf.logic.forecast.EventEffect;
 import io.shadowscale.udf.logic.forecast.ModelFeatures;
+import io.shadowscale.udf.logic.forecast.ShadowAssembly;
 import io.shadowscale.udf.logic.forecast.ModelForecaster;
 import io.shadowscale.udf.logic.forecast.OnnxQuantileModel;
 import io.shadowscale.udf.model.EnrichedRollup;
@@ -56,9 +54,6 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShadowForecaster.class);
     /** One session per model per TaskManager JVM, shared by every subtask. */
     private static final java.util.Map<String, OnnxQuantileModel> MODELS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Drivers kept on a horizon, largest first. */
-    static final int MAX_DRIVERS = 6;
 
     private final ShadowOptions options;
     private transient EventEffect eventEffect;
@@ -105,7 +100,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
             s = forecaster.newState();
         }
         long bucketStart = r.getBucketStart().toEpochMilli();
-        double[] actual = actuals(r);
+        double[] actual = ShadowAssembly.actuals(r);
         int refSlot = (int) Math.floorMod(Math.floorDiv(bucketStart, options.bucketMs), (long) ForecasterState.REFERENCE_LAG);
         if (s.referenceTarget[refSlot] == bucketStart) {
             ctx.output(Descriptors.RESIDUALS, residual(r, actual, s, refSlot));
@@ -123,7 +118,8 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
             reason = model.lastRefusal();
         }
         s.prevFallback = reason != null;
-        List<ForecastDriver> drivers = explainAndApplyEvents(in, s, f);
+        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect, new EventEffect.Campaigns(
+                in.campaignIds, in.campaignNames, in.campaignNow, in.campaignAhead, in.steps), s, f, options.bucketMs);
         int lag = Math.min(ForecasterState.REFERENCE_LAG, f.steps());
         long target = f.targetTime(lag - 1);
         int slot = (int) Math.floorMod(Math.floorDiv(target, options.bucketMs), (long) ForecasterState.REFERENCE_LAG);
@@ -136,7 +132,10 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
             s.referenceQuantiles[at + 2] = f.p99[lag - 1][i];
         }
         state.update(s);
-        out.collect(toHorizon(in, f, actual, reason, drivers));
+        ShadowAssembly.Source source = reason != null
+                ? new ShadowAssembly.Source(FallbackForecaster.MODEL_ID, FallbackForecaster.MODEL_VERSION, reason)
+                : new ShadowAssembly.Source(model.modelId(), model.modelVersion(), null);
+        out.collect(ShadowAssembly.horizon(r, f, actual, source, in.tags, drivers, options.bucketMs));
         shadows.inc(f.steps());
 
         idleTimer.extendTo(ctx.timerService(), bucketStart + options.bucketMs + options.idleStateTimeoutMs);
@@ -146,33 +145,6 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShadowHorizon> out) {
         state.clear();
         idleTimer.clear();
-    }
-
-    /**
-     * Moves the history-based forecast by the campaigns ahead ({@link EventEffect}) and lists
-     * what drove it: each campaign's counterfactual effect, then level and daily pattern.
-     */
-    private List<ForecastDriver> explainAndApplyEvents(EnrichedRollup in, ForecasterState s, Forecast f) {
-        double[][] campaignFree = new double[f.steps()][];
-        for (int i = 0; i < f.steps(); i++) {
-            campaignFree[i] = f.p50[i].clone();
-        }
-        List<ForecastDriver> drivers = new ArrayList<>(eventEffect.apply(f, new EventEffect.Campaigns(
-                in.campaignIds, in.campaignNames, in.campaignNow, in.campaignAhead, in.steps)));
-        int hour = (int) Math.max(1, 3_600_000L / options.bucketMs);
-        drivers.addAll(EventEffect.historyDrivers(f, s.recentMean(hour, options.bucketMs), s.recentMean(s.season, options.bucketMs), campaignFree));
-        drivers.sort(EventEffect.BY_SIZE);
-        return drivers.size() > MAX_DRIVERS ? new ArrayList<>(drivers.subList(0, MAX_DRIVERS)) : drivers;
-    }
-
-    static double[] actuals(TelemetryRollup r) {
-        double[] y = new double[Resource.COUNT];
-        y[Resource.CPU.ordinal()] = r.getCpuAvg();
-        y[Resource.MEMORY.ordinal()] = r.getMemoryAvg();
-        y[Resource.NETWORK_IN.ordinal()] = r.getNetworkInBytesPerSec();
-        y[Resource.NETWORK_OUT.ordinal()] = r.getNetworkOutBytesPerSec();
-        y[Resource.STORAGE.ordinal()] = r.getStorageMax();
-        return y;
     }
 
     private static Residual residual(TelemetryRollup r, double[] actual, ForecasterState s, int slot) {
@@ -196,42 +168,4 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         return res;
     }
 
-    private ShadowHorizon toHorizon(EnrichedRollup in, Forecast f, double[] actual, String fallbackReason, List<ForecastDriver> drivers) {
-        TelemetryRollup r = in.rollup;
-        boolean fallback = fallbackReason != null;
-        Instant generatedAt = Instant.ofEpochMilli(f.lastBucketStart + options.bucketMs);
-        List<ResourceShadow> steps = new ArrayList<>(f.steps());
-        for (int i = 0; i < f.steps(); i++) {
-            double[] q50 = f.p50[i], q90 = f.p90[i], q99 = f.p99[i];
-            steps.add(ResourceShadow.newBuilder()
-                    .setTenantId(r.getTenantId())
-                    .setWorkloadId(r.getWorkloadId())
-                    .setTimestamp(Instant.ofEpochMilli(f.targetTime(i)))
-                    .setStep(i + 1)
-                    .setStepMs(options.bucketMs)
-                    .setGeneratedAt(generatedAt)
-                    .setCpuP50(q50[0]).setCpuP90(q90[0]).setCpuP99(q99[0])
-                    .setMemoryP50(q50[1]).setMemoryP90(q90[1]).setMemoryP99(q99[1])
-                    .setNetworkInP50(q50[2]).setNetworkInP90(q90[2]).setNetworkInP99(q99[2])
-                    .setNetworkOutP50(q50[3]).setNetworkOutP90(q90[3]).setNetworkOutP99(q99[3])
-                    .setStorageP50(q50[4]).setStorageP90(q90[4]).setStorageP99(q99[4])
-                    .setModelId(fallback ? FallbackForecaster.MODEL_ID : model.modelId())
-                    .setModelVersion(fallback ? FallbackForecaster.MODEL_VERSION : model.modelVersion())
-                    .setFallback(fallback)
-                    .setFallbackReason(fallbackReason)
-                    .build());
-        }
-        return ShadowHorizon.newBuilder()
-                .setTenantId(r.getTenantId())
-                .setWorkloadId(r.getWorkloadId())
-                .setGeneratedAt(generatedAt)
-                .setSteps(steps)
-                .setLastCpu(actual[Resource.CPU.ordinal()])
-                .setLastMemory(actual[Resource.MEMORY.ordinal()])
-                .setLastStorage(actual[Resource.STORAGE.ordinal()])
-                .setRegion(r.getRegion())
-                .setTags(in.tags == null ? List.of() : List.of(in.tags))
-                .setDrivers(drivers)
-                .build();
-    }
 }

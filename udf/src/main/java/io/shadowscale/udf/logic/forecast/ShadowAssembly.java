@@ -1,0 +1,100 @@
+package io.shadowscale.udf.logic.forecast;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.shadowscale.schema.ForecastDriver;
+import io.shadowscale.schema.ResourceShadow;
+import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.logic.Forecast;
+import io.shadowscale.udf.logic.ForecasterState;
+import io.shadowscale.udf.model.Resource;
+
+/**
+ * The last stretch from a history-based forecast to the resource shadow, shared by the job's
+ * forecaster and the what-if simulator so both tell the same story: campaigns ahead applied and
+ * explained ({@link EventEffect}), then the horizon record.
+ */
+public final class ShadowAssembly {
+
+    /** Drivers kept on a horizon, largest first. */
+    public static final int MAX_DRIVERS = 6;
+
+    private ShadowAssembly() {}
+
+    /** The actual use of a closed bucket, per {@link Resource}. */
+    public static double[] actuals(TelemetryRollup r) {
+        double[] y = new double[Resource.COUNT];
+        y[Resource.CPU.ordinal()] = r.getCpuAvg();
+        y[Resource.MEMORY.ordinal()] = r.getMemoryAvg();
+        y[Resource.NETWORK_IN.ordinal()] = r.getNetworkInBytesPerSec();
+        y[Resource.NETWORK_OUT.ordinal()] = r.getNetworkOutBytesPerSec();
+        y[Resource.STORAGE.ordinal()] = r.getStorageMax();
+        return y;
+    }
+
+    /**
+     * Moves {@code f} by the campaigns ahead and lists what drove it: each campaign's
+     * counterfactual effect, then the level and the daily pattern of the history in {@code s}.
+     */
+    public static List<ForecastDriver> applyEvents(EventEffect effect, EventEffect.Campaigns campaigns, ForecasterState s,
+                                                   Forecast f, long bucketMs) {
+        double[][] campaignFree = new double[f.steps()][];
+        for (int i = 0; i < f.steps(); i++) {
+            campaignFree[i] = f.p50[i].clone();
+        }
+        List<ForecastDriver> drivers = new ArrayList<>(effect.apply(f, campaigns));
+        int hour = (int) Math.max(1, 3_600_000L / bucketMs);
+        drivers.addAll(EventEffect.historyDrivers(f, s.recentMean(hour, bucketMs), s.recentMean(s.season, bucketMs), campaignFree));
+        drivers.sort(EventEffect.BY_SIZE);
+        return drivers.size() > MAX_DRIVERS ? new ArrayList<>(drivers.subList(0, MAX_DRIVERS)) : drivers;
+    }
+
+    /** Which forecaster answered: model id and version, and why the fallback did (null when the model did). */
+    public record Source(String modelId, String modelVersion, String fallbackReason) {
+        public boolean fallback() {
+            return fallbackReason != null;
+        }
+    }
+
+    /** The horizon record of forecast {@code f} made from the close of bucket {@code r}. */
+    public static ShadowHorizon horizon(TelemetryRollup r, Forecast f, double[] actual, Source source, String[] tags,
+                                        List<ForecastDriver> drivers, long bucketMs) {
+        Instant generatedAt = Instant.ofEpochMilli(f.lastBucketStart + bucketMs);
+        List<ResourceShadow> steps = new ArrayList<>(f.steps());
+        for (int i = 0; i < f.steps(); i++) {
+            double[] q50 = f.p50[i], q90 = f.p90[i], q99 = f.p99[i];
+            steps.add(ResourceShadow.newBuilder()
+                    .setTenantId(r.getTenantId())
+                    .setWorkloadId(r.getWorkloadId())
+                    .setTimestamp(Instant.ofEpochMilli(f.targetTime(i)))
+                    .setStep(i + 1)
+                    .setStepMs(bucketMs)
+                    .setGeneratedAt(generatedAt)
+                    .setCpuP50(q50[0]).setCpuP90(q90[0]).setCpuP99(q99[0])
+                    .setMemoryP50(q50[1]).setMemoryP90(q90[1]).setMemoryP99(q99[1])
+                    .setNetworkInP50(q50[2]).setNetworkInP90(q90[2]).setNetworkInP99(q99[2])
+                    .setNetworkOutP50(q50[3]).setNetworkOutP90(q90[3]).setNetworkOutP99(q99[3])
+                    .setStorageP50(q50[4]).setStorageP90(q90[4]).setStorageP99(q99[4])
+                    .setModelId(source.modelId())
+                    .setModelVersion(source.modelVersion())
+                    .setFallback(source.fallback())
+                    .setFallbackReason(source.fallbackReason())
+                    .build());
+        }
+        return ShadowHorizon.newBuilder()
+                .setTenantId(r.getTenantId())
+                .setWorkloadId(r.getWorkloadId())
+                .setGeneratedAt(generatedAt)
+                .setSteps(steps)
+                .setLastCpu(actual[Resource.CPU.ordinal()])
+                .setLastMemory(actual[Resource.MEMORY.ordinal()])
+                .setLastStorage(actual[Resource.STORAGE.ordinal()])
+                .setRegion(r.getRegion())
+                .setTags(tags == null ? List.of() : List.of(tags))
+                .setDrivers(drivers)
+                .build();
+    }
+}

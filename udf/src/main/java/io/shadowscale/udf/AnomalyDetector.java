@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.apache.flink.cep.CEP;
@@ -29,7 +31,10 @@ import io.shadowscale.udf.model.Resource;
  * <ul>
  *   <li>{@code SPIKE}: one bucket of CPU beyond p99 by {@link ShadowOptions#spikeBandWidths} band widths;</li>
  *   <li>{@code SUSTAINED_SURGE}: {@link ShadowOptions#surgeBuckets} consecutive buckets of CPU above p90
- *       and {@link ShadowOptions#surgeMinRelativeExcess} above p50;</li>
+ *       and {@link ShadowOptions#surgeMinRelativeExcess} above p50 while an external event (campaign,
+ *       holiday, elevated trend) is in force for the workload — the explanation names it;</li>
+ *   <li>{@code UNEXPLAINED_SURGE}: the same surge while no external event applies to the workload
+ *       (possible abuse or attack). A surge is one or the other, never both;</li>
  *   <li>{@code DROP}: {@link ShadowOptions#dropBuckets} consecutive buckets of CPU under 30% of p50;</li>
  *   <li>{@code EGRESS_WITHOUT_LOAD}: two consecutive buckets of network out above p99 while CPU stays under p90.</li>
  * </ul>
@@ -49,13 +54,16 @@ public final class AnomalyDetector {
         DataStream<Anomaly> surges = CEP.pattern(keyed, surgePattern(o, bucketMs))
                 .process(new Emit(AnomalyType.SUSTAINED_SURGE, "surge"))
                 .uid("cep-sustained-surge").name("CEP: sustained surge");
+        DataStream<Anomaly> unexplained = CEP.pattern(keyed, unexplainedSurgePattern(o, bucketMs))
+                .process(new Emit(AnomalyType.UNEXPLAINED_SURGE, "unexplained"))
+                .uid("cep-unexplained-surge").name("CEP: unexplained surge");
         DataStream<Anomaly> drops = CEP.pattern(keyed, dropPattern(o, bucketMs))
                 .process(new Emit(AnomalyType.DROP, "drop"))
                 .uid("cep-drop").name("CEP: drop");
         DataStream<Anomaly> egress = CEP.pattern(keyed, egressPattern(o, bucketMs))
                 .process(new Emit(AnomalyType.EGRESS_WITHOUT_LOAD, "egress"))
                 .uid("cep-egress").name("CEP: egress without load");
-        return spikes.union(surges, drops, egress);
+        return spikes.union(surges, unexplained, drops, egress);
     }
 
     // --- conditions
@@ -73,6 +81,16 @@ public final class AnomalyDetector {
         // forecast errors are autocorrelated, so three buckets just over a calibrated p90 are common:
         // a surge must also be well above the median
         return actual > r.p90(Resource.CPU) && actual - p50 >= o.minCpuExcessCores && actual >= (1 + o.surgeMinRelativeExcess) * p50;
+    }
+
+    /** A surge bucket with an external event in force that could explain it. */
+    public static boolean isExplainedSurge(Residual r, ShadowOptions o) {
+        return isAboveP90(r, o) && r.explained();
+    }
+
+    /** A surge bucket while no campaign, holiday or elevated trend applies to the workload. */
+    public static boolean isUnexplainedSurge(Residual r, ShadowOptions o) {
+        return isAboveP90(r, o) && !r.explained();
     }
 
     public static boolean isDropped(Residual r, ShadowOptions o) {
@@ -94,7 +112,13 @@ public final class AnomalyDetector {
     }
 
     static Pattern<Residual, Residual> surgePattern(ShadowOptions o, long bucketMs) {
-        return Pattern.<Residual>begin("surge", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isAboveP90(r, o)))
+        return Pattern.<Residual>begin("surge", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isExplainedSurge(r, o)))
+                .times(o.surgeBuckets).consecutive()
+                .within(Duration.ofMillis(bucketMs * o.surgeBuckets));
+    }
+
+    static Pattern<Residual, Residual> unexplainedSurgePattern(ShadowOptions o, long bucketMs) {
+        return Pattern.<Residual>begin("unexplained", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isUnexplainedSurge(r, o)))
                 .times(o.surgeBuckets).consecutive()
                 .within(Duration.ofMillis(bucketMs * o.surgeBuckets));
     }
@@ -133,10 +157,14 @@ public final class AnomalyDetector {
         Residual first = rs.get(0);
         Residual last = rs.get(rs.size() - 1);
         double actual = 0, expected = 0, upper = 0, score = 0;
+        Set<String> events = new TreeSet<>();
         for (Residual r : rs) {
             actual += r.actual(res);
             expected += r.p50(res);
-            upper += type == AnomalyType.SUSTAINED_SURGE ? r.p90(res) : r.p99(res);
+            upper += type == AnomalyType.SUSTAINED_SURGE || type == AnomalyType.UNEXPLAINED_SURGE ? r.p90(res) : r.p99(res);
+            for (String id : r.activeEventIds) {
+                events.add(id);
+            }
             score = Math.max(score, Math.abs(r.bandScore(res)));
         }
         int n = rs.size();
@@ -148,6 +176,9 @@ public final class AnomalyDetector {
         }
         Severity severity = type == AnomalyType.DROP || type == AnomalyType.EGRESS_WITHOUT_LOAD || score >= 3
                 ? Severity.CRITICAL : score >= 1.5 ? Severity.WARNING : Severity.INFO;
+        if (type == AnomalyType.UNEXPLAINED_SURGE && severity == Severity.INFO) {
+            severity = Severity.WARNING; // nothing known explains it: possibly abuse, never just informational
+        }
         String unit = res == Resource.CPU ? "cores" : "bytes/s";
         String explanation;
         switch (type) {
@@ -156,8 +187,12 @@ public final class AnomalyDetector {
                         actual, unit, score, expected, upper);
                 break;
             case SUSTAINED_SURGE:
-                explanation = String.format(Locale.ROOT, "CPU above its p90 for %d consecutive buckets: mean %.2f %s vs forecast median %.2f (p90 %.2f).",
-                        n, actual, unit, expected, upper);
+                explanation = String.format(Locale.ROOT, "CPU above its p90 for %d consecutive buckets: mean %.2f %s vs forecast median %.2f (p90 %.2f)%s.",
+                        n, actual, unit, expected, upper, events.isEmpty() ? "" : ", during " + String.join(", ", events) + " (more than it explains)");
+                break;
+            case UNEXPLAINED_SURGE:
+                explanation = String.format(Locale.ROOT, "CPU above its p90 for %d consecutive buckets: mean %.2f %s vs forecast median %.2f (p90 %.2f), "
+                        + "with no campaign, holiday or trend in force for the tenant: possible abuse or attack.", n, actual, unit, expected, upper);
                 break;
             case DROP:
                 explanation = String.format(Locale.ROOT, "CPU fell to %.2f %s for %d buckets where %.2f was expected (%.0f%% missing): outage or lost traffic?",

@@ -27,6 +27,7 @@ import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.events.CovariateBuilder;
 import io.shadowscale.udf.logic.events.Covariates;
+import io.shadowscale.udf.logic.events.EventsInForce;
 import io.shadowscale.udf.logic.events.EventCalendar;
 import io.shadowscale.udf.logic.events.EventSubscription;
 import io.shadowscale.udf.logic.profile.BehaviourTags;
@@ -158,6 +159,7 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         enriched.covariates = cov.matrix;
         enriched.eventIds = cov.eventIds.toArray(new String[0]);
         enriched.tags = tags.tags.toArray(new String[0]);
+        enriched.activeEventIds = EventsInForce.during(bucketStart, options.bucketMs, sub.zone, matching).toArray(new String[0]);
         out.collect(enriched);
 
         String tagString = tags.joined();

@@ -23,6 +23,12 @@ public class EnrichedRollup {
     public String[] eventIds;
     /** The workload's behavioural tags when the bucket closed, sorted. */
     public String[] tags;
+    /**
+     * Ids of the external events in force during the rollup's own bucket (a campaign running, a
+     * holiday on the local date, a trend above its usual volume: {@code EventsInForce}), i.e. what
+     * could explain unexpected load in it; empty when nothing applies.
+     */
+    public String[] activeEventIds = new String[0];
 
     public EnrichedRollup() {}
 
@@ -37,7 +43,8 @@ public class EnrichedRollup {
         }
         return originMs == e.originMs && stepMs == e.stepMs && steps == e.steps && features == e.features
                 && Objects.equals(rollup, e.rollup) && Arrays.equals(covariates, e.covariates)
-                && Arrays.equals(eventIds, e.eventIds) && Arrays.equals(tags, e.tags);
+                && Arrays.equals(eventIds, e.eventIds) && Arrays.equals(tags, e.tags)
+                && Arrays.equals(activeEventIds, e.activeEventIds);
     }
 
     @Override
@@ -48,6 +55,6 @@ public class EnrichedRollup {
     @Override
     public String toString() {
         return "EnrichedRollup[" + rollup.getTenantId() + "/" + rollup.getWorkloadId() + " @" + originMs
-                + " events=" + Arrays.toString(eventIds) + " tags=" + Arrays.toString(tags) + "]";
+                 + " events=" + Arrays.toString(eventIds) + " active=" + Arrays.toString(activeEventIds) + " tags=" + Arrays.toString(tags) + "]";
     }
 }

@@ -16,8 +16,21 @@ public class Residual {
     public double[] p99;
     public double requests;
     public boolean fallback;
+    /** Ids of the external events in force for the workload during this bucket (campaign, holiday, elevated trend); empty when none. */
+    public String[] activeEventIds = new String[0];
 
     public Residual() {}
+
+    /** Sets {@link #activeEventIds} (null: none) and returns this. */
+    public Residual withActiveEvents(String[] ids) {
+        this.activeEventIds = ids == null ? new String[0] : ids;
+        return this;
+    }
+
+    /** Whether an external event could explain unexpected load in this bucket. */
+    public boolean explained() {
+        return activeEventIds != null && activeEventIds.length > 0;
+    }
 
     public double actual(Resource r) { return actual[r.ordinal()]; }
     public double p50(Resource r) { return p50[r.ordinal()]; }

@@ -28,6 +28,7 @@ import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.events.CovariateBuilder;
 import io.shadowscale.udf.logic.events.Covariates;
 import io.shadowscale.udf.logic.events.EventsInForce;
+import io.shadowscale.udf.logic.profile.SameTimeYesterday;
 import io.shadowscale.udf.logic.events.EventCalendar;
 import io.shadowscale.udf.logic.events.EventSubscription;
 import io.shadowscale.udf.logic.profile.BehaviourTags;
@@ -160,6 +161,7 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         enriched.eventIds = cov.eventIds.toArray(new String[0]);
         enriched.tags = tags.tags.toArray(new String[0]);
         enriched.activeEventIds = EventsInForce.during(bucketStart, options.bucketMs, sub.zone, matching).toArray(new String[0]);
+        enriched.yesterdayPeak = SameTimeYesterday.peaks(s, bucketStart);
         out.collect(enriched);
 
         String tagString = tags.joined();

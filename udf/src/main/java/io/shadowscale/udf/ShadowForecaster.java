@@ -101,7 +101,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         double[] actual = actuals(r);
         int refSlot = (int) Math.floorMod(Math.floorDiv(bucketStart, options.bucketMs), (long) ForecasterState.REFERENCE_LAG);
         if (s.referenceTarget[refSlot] == bucketStart) {
-            ctx.output(Descriptors.RESIDUALS, residual(r, actual, s, refSlot).withActiveEvents(in.activeEventIds));
+            ctx.output(Descriptors.RESIDUALS, residual(r, actual, s, refSlot).withContext(in));
         }
         Forecast f = forecaster.observeAndForecast(s, bucketStart, actual);
         if (f == null) {

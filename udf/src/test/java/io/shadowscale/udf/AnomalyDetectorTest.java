@@ -2,7 +2,6 @@ package io.shadowscale.udf;
 
 import static io.shadowscale.udf.TestData.BUCKET;
 import static io.shadowscale.udf.TestData.T0;
-import static io.shadowscale.udf.TestData.residual;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -34,6 +33,19 @@ class AnomalyDetectorTest {
 
     final ShadowOptions o = ShadowOptions.defaults();
 
+    /** A residual of a workload that ran at most {@code cpu} cores and {@code netOut} bytes/s near this time yesterday. */
+    static Residual seen(Residual r, double cpu, double netOut) {
+        r.yesterdayPeak = new double[Resource.COUNT];
+        java.util.Arrays.fill(r.yesterdayPeak, 100);
+        r.yesterdayPeak[Resource.CPU.ordinal()] = cpu;
+        r.yesterdayPeak[Resource.NETWORK_OUT.ordinal()] = netOut;
+        return r;
+    }
+
+    static Residual residual(String tenant, String workload, long t, double cpuActual, double cpuP50) {
+        return seen(TestData.residual(tenant, workload, t, cpuActual, cpuP50), 2.0, 1.2e6);
+    }
+
     @Test
     void conditions() {
         assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 4.0, 2.0), o)).isTrue(); // p99 2.4, band 0.4
@@ -62,6 +74,26 @@ class AnomalyDetectorTest {
     }
 
     @Test
+    void nothingIsFlaggedThatTheWorkloadDidNearThisTimeYesterdayOrWithoutAYesterday() {
+        assertThat(AnomalyDetector.isSpike(seen(TestData.residual("t", "w", T0, 4.0, 2.0), 3.0, 1e6), o))
+                .as("4 cores, but 3 near this time yesterday: under 1.5×").isFalse();
+        assertThat(AnomalyDetector.isSpike(TestData.residual("t", "w", T0, 4.0, 2.0), o)).as("first day: learning").isFalse();
+        assertThat(AnomalyDetector.isAboveP90(seen(TestData.residual("t", "w", T0, 2.7, 2.0), 2.5, 1e6), o))
+                .as("2.7 cores after 2.5 yesterday: under 1.3×").isFalse();
+        assertThat(AnomalyDetector.isAboveP90(TestData.residual("t", "w", T0, 2.7, 2.0), o)).isFalse();
+        assertThat(AnomalyDetector.isDropped(TestData.residual("t", "w", T0, 0.2, 2.0), o)).isFalse();
+        Residual unsure = residual("t", "w", T0, 0.2, 2.0);
+        unsure.p99[Resource.CPU.ordinal()] = 5.0; // lower band 2 - 3 < 0: the forecast did not know load would go on
+        assertThat(AnomalyDetector.isDropped(unsure, o)).isFalse();
+        Residual egress = residual("t", "w", T0, 2.0, 2.0);
+        egress.actual[Resource.NETWORK_OUT.ordinal()] = 8e6;
+        egress.p50[Resource.NETWORK_OUT.ordinal()] = 1e6;
+        egress.p90[Resource.NETWORK_OUT.ordinal()] = 1.3e6;
+        egress.p99[Resource.NETWORK_OUT.ordinal()] = 1.6e6;
+        assertThat(AnomalyDetector.isEgressWithoutLoad(seen(egress, 2.2, 5e6), o)).as("a daily export of 5 MB/s ran yesterday").isFalse();
+    }
+
+    @Test
     void patternsFindEachAnomalyInEventTimeAtParallelismTwo() throws Exception {
         List<Residual> in = new ArrayList<>();
         for (int b = 0; b < 40; b++) {
@@ -72,6 +104,8 @@ class AnomalyDetectorTest {
                     .withActiveEvents(b >= 16 && b < 28 ? new String[] {"campaign-x"} : null));
             // w3: the same surge with nothing in force (buckets 24..26)
             in.add(residual("t3", "w3", t, (b >= 24 && b <= 26) ? 2.8 : normal, normal));
+            // w4: its first day, with a spike and a surge: still learning, nothing flagged
+            in.add(TestData.residual("t4", "w4", t, b == 5 ? 6.0 : (b >= 24 && b <= 26) ? 2.8 : normal, normal));
             // w2: drop at 10..13; egress 30..31
             Residual r = residual("t2", "w2", t, (b >= 10 && b <= 13) ? 0.1 : normal, normal);
             if (b == 30 || b == 31) {

@@ -29,6 +29,11 @@ public class EnrichedRollup {
      * could explain unexpected load in it; empty when nothing applies.
      */
     public String[] activeEventIds = new String[0];
+    /**
+     * Per {@code Resource}: the highest the workload ran near this time one day earlier
+     * ({@code SameTimeYesterday}); NaN where there was no telemetry then (its first day, a gap).
+     */
+    public double[] yesterdayPeak;
 
     public EnrichedRollup() {}
 
@@ -44,7 +49,7 @@ public class EnrichedRollup {
         return originMs == e.originMs && stepMs == e.stepMs && steps == e.steps && features == e.features
                 && Objects.equals(rollup, e.rollup) && Arrays.equals(covariates, e.covariates)
                 && Arrays.equals(eventIds, e.eventIds) && Arrays.equals(tags, e.tags)
-                && Arrays.equals(activeEventIds, e.activeEventIds);
+                && Arrays.equals(activeEventIds, e.activeEventIds) && Arrays.equals(yesterdayPeak, e.yesterdayPeak);
     }
 
     @Override

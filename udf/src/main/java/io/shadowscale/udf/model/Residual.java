@@ -21,10 +21,27 @@ public class Residual {
 
     public Residual() {}
 
+    /**
+     * Per {@link Resource}: the highest the workload ran near this time one day earlier; NaN where
+     * unknown (null: unknown for all). Without it the workload is still learning its day.
+     */
+    public double[] yesterdayPeak;
+
     /** Sets {@link #activeEventIds} (null: none) and returns this. */
     public Residual withActiveEvents(String[] ids) {
         this.activeEventIds = ids == null ? new String[0] : ids;
         return this;
+    }
+
+    /** Copies what the profiler knew about the bucket: the events in force and yesterday's peaks. */
+    public Residual withContext(EnrichedRollup in) {
+        this.yesterdayPeak = in.yesterdayPeak == null ? null : in.yesterdayPeak.clone();
+        return withActiveEvents(in.activeEventIds);
+    }
+
+    /** Yesterday's peak of {@code r} near this time, NaN when unknown. */
+    public double yesterdayPeak(Resource r) {
+        return yesterdayPeak == null ? Double.NaN : yesterdayPeak[r.ordinal()];
     }
 
     /** Whether an external event could explain unexpected load in this bucket. */

@@ -166,17 +166,25 @@ class ShadowJobIntegrationTest {
     }
 
     @Test
-    void injectedAnomaliesAreFlagged() throws Exception {
+    void injectedAnomaliesAreFlaggedWithTheirTypeAndNormalDaysStayQuiet() throws Exception {
         List<Record> anomalies = read("anomalies");
         assertThat(TopicAdmin.countRecords(kafka.bootstrapServers(), topics.anomalies, true)).isEqualTo(anomalies.size());
         assertThat(scenario.injectedAnomalies()).isNotEmpty();
         for (DemoScenario.InjectedAnomaly a : scenario.injectedAnomalies()) {
-            boolean flagged = anomalies.stream().anyMatch(r -> a.tenantId().equals(r.getField("tenant_id"))
-                    && a.workloadId().equals(r.getField("workload_id"))
-                    && millis(r.getField("start_time")) < a.end().toEpochMilli() + 2 * BUCKET
-                    && millis(r.getField("end_time")) > a.start().toEpochMilli());
-            assertThat(flagged).as("%s flagged", a).isTrue();
+            boolean flagged = anomalies.stream().anyMatch(r -> overlaps(r, a) && a.kind().toString().equals(String.valueOf(r.getField("type"))));
+            assertThat(flagged).as("%s flagged as %s", a, a.kind()).isTrue();
         }
+        List<Record> outside = anomalies.stream().filter(r -> scenario.injectedAnomalies().stream().noneMatch(a -> overlaps(r, a)))
+                .collect(Collectors.toList());
+        int workloadDays = scenario.workloads().size() * scenario.days();
+        assertThat(outside.size()).as("alarms outside the injected anomalies over %d workload-days: %s", workloadDays, outside)
+                .isLessThanOrEqualTo(workloadDays / 2);
+    }
+
+    static boolean overlaps(Record r, DemoScenario.InjectedAnomaly a) {
+        return a.tenantId().equals(r.getField("tenant_id")) && a.workloadId().equals(r.getField("workload_id"))
+                && millis(r.getField("start_time")) < a.end().toEpochMilli() + 2 * BUCKET
+                && millis(r.getField("end_time")) > a.start().toEpochMilli();
     }
 
     @Test

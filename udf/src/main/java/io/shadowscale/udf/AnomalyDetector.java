@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.apache.flink.cep.CEP;
@@ -29,10 +31,17 @@ import io.shadowscale.udf.model.Resource;
  * <ul>
  *   <li>{@code SPIKE}: one bucket of CPU beyond p99 by {@link ShadowOptions#spikeBandWidths} band widths;</li>
  *   <li>{@code SUSTAINED_SURGE}: {@link ShadowOptions#surgeBuckets} consecutive buckets of CPU above p90
- *       and {@link ShadowOptions#surgeMinRelativeExcess} above p50;</li>
- *   <li>{@code DROP}: {@link ShadowOptions#dropBuckets} consecutive buckets of CPU under 30% of p50;</li>
+ *       and {@link ShadowOptions#surgeMinRelativeExcess} above p50 while an external event (campaign,
+ *       holiday, elevated trend) is in force for the workload — the explanation names it;</li>
+ *   <li>{@code UNEXPLAINED_SURGE}: the same surge while no external event applies to the workload
+ *       (possible abuse or attack). A surge is one or the other, never both;</li>
+ *   <li>{@code DROP}: {@link ShadowOptions#dropBuckets} consecutive buckets of CPU under 30% of p50 and
+ *       under the mirrored lower band p50 − (p99 − p50);</li>
  *   <li>{@code EGRESS_WITHOUT_LOAD}: two consecutive buckets of network out above p99 while CPU stays under p90.</li>
  * </ul>
+ * Every pattern also needs the workload's yesterday: load above what it carried near this time one
+ * day earlier (spike 1.5×, surge 1 + {@link ShadowOptions#surgeMinRelativeExcess}, egress 2×), and a
+ * drop a yesterday at all. The first day of a workload is its learning period.
  * The conditions are static methods so they are unit-tested without CEP.
  */
 public final class AnomalyDetector {
@@ -49,41 +58,81 @@ public final class AnomalyDetector {
         DataStream<Anomaly> surges = CEP.pattern(keyed, surgePattern(o, bucketMs))
                 .process(new Emit(AnomalyType.SUSTAINED_SURGE, "surge"))
                 .uid("cep-sustained-surge").name("CEP: sustained surge");
+        DataStream<Anomaly> unexplained = CEP.pattern(keyed, unexplainedSurgePattern(o, bucketMs))
+                .process(new Emit(AnomalyType.UNEXPLAINED_SURGE, "unexplained"))
+                .uid("cep-unexplained-surge").name("CEP: unexplained surge");
         DataStream<Anomaly> drops = CEP.pattern(keyed, dropPattern(o, bucketMs))
                 .process(new Emit(AnomalyType.DROP, "drop"))
                 .uid("cep-drop").name("CEP: drop");
         DataStream<Anomaly> egress = CEP.pattern(keyed, egressPattern(o, bucketMs))
                 .process(new Emit(AnomalyType.EGRESS_WITHOUT_LOAD, "egress"))
                 .uid("cep-egress").name("CEP: egress without load");
-        return spikes.union(surges, drops, egress);
+        return spikes.union(surges, unexplained, drops, egress);
     }
 
     // --- conditions
+
+    /** How much higher than yesterday's peak near this time a spike must be. */
+    static final double SPIKE_OVER_YESTERDAY = 1.5;
+    /** How much higher than yesterday's peak near this time network out must be for egress without load. */
+    static final double EGRESS_OVER_YESTERDAY = 2.0;
+
+    /**
+     * Whether {@code res} is above {@code factor} × the highest it ran near this time yesterday.
+     * False without a yesterday: a workload's first day (or a day after a gap) is its learning
+     * period, in which the shadow has no daily memory and misses every routine (a batch start, a
+     * morning ramp), so nothing it misses is evidence yet.
+     */
+    public static boolean beyondYesterday(Residual r, Resource res, double factor) {
+        double y = r.yesterdayPeak(res);
+        return !Double.isNaN(y) && r.actual(res) > factor * y;
+    }
 
     public static boolean isSpike(Residual r, ShadowOptions o) {
         double band = r.p99(Resource.CPU) - r.p50(Resource.CPU);
         double actual = r.actual(Resource.CPU);
         return actual > r.p99(Resource.CPU) + o.spikeBandWidths * band
-                && actual - r.p50(Resource.CPU) >= 2 * o.minCpuExcessCores;
+                && actual - r.p50(Resource.CPU) >= 2 * o.minCpuExcessCores
+                && beyondYesterday(r, Resource.CPU, SPIKE_OVER_YESTERDAY);
     }
 
     public static boolean isAboveP90(Residual r, ShadowOptions o) {
         double actual = r.actual(Resource.CPU);
         double p50 = r.p50(Resource.CPU);
         // forecast errors are autocorrelated, so three buckets just over a calibrated p90 are common:
-        // a surge must also be well above the median
-        return actual > r.p90(Resource.CPU) && actual - p50 >= o.minCpuExcessCores && actual >= (1 + o.surgeMinRelativeExcess) * p50;
+        // a surge must also be well above the median, and above what the workload did at this time yesterday
+        return actual > r.p90(Resource.CPU) && actual - p50 >= o.minCpuExcessCores && actual >= (1 + o.surgeMinRelativeExcess) * p50
+                && beyondYesterday(r, Resource.CPU, 1 + o.surgeMinRelativeExcess);
     }
 
+    /** A surge bucket with an external event in force that could explain it. */
+    public static boolean isExplainedSurge(Residual r, ShadowOptions o) {
+        return isAboveP90(r, o) && r.explained();
+    }
+
+    /** A surge bucket while no campaign, holiday or elevated trend applies to the workload. */
+    public static boolean isUnexplainedSurge(Residual r, ShadowOptions o) {
+        return isAboveP90(r, o) && !r.explained();
+    }
+
+    /**
+     * Under 30% of the median and below the lower band, p50 − (p99 − p50): the bands are upper
+     * quantiles, mirrored here. A forecast unsure whether load goes on (a batch job near its usual
+     * end) has a wide band and no lower band above zero, so its end is not an outage.
+     */
     public static boolean isDropped(Residual r, ShadowOptions o) {
         double expected = r.p50(Resource.CPU);
-        return expected >= 2 * o.minCpuExcessCores && r.actual(Resource.CPU) < 0.3 * expected;
+        double lower = expected - (r.p99(Resource.CPU) - expected);
+        double actual = r.actual(Resource.CPU);
+        return expected >= 2 * o.minCpuExcessCores && actual < 0.3 * expected && actual < lower
+                && !Double.isNaN(r.yesterdayPeak(Resource.CPU));
     }
 
     public static boolean isEgressWithoutLoad(Residual r, ShadowOptions o) {
         double out = r.actual(Resource.NETWORK_OUT);
         double p50 = r.p50(Resource.NETWORK_OUT);
         return out > r.p99(Resource.NETWORK_OUT) && out > 2 * p50 && out - p50 > 1 << 20 // 1 MiB/s above the median
+                && beyondYesterday(r, Resource.NETWORK_OUT, EGRESS_OVER_YESTERDAY)
                 && r.actual(Resource.CPU) <= r.p90(Resource.CPU);
     }
 
@@ -94,7 +143,13 @@ public final class AnomalyDetector {
     }
 
     static Pattern<Residual, Residual> surgePattern(ShadowOptions o, long bucketMs) {
-        return Pattern.<Residual>begin("surge", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isAboveP90(r, o)))
+        return Pattern.<Residual>begin("surge", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isExplainedSurge(r, o)))
+                .times(o.surgeBuckets).consecutive()
+                .within(Duration.ofMillis(bucketMs * o.surgeBuckets));
+    }
+
+    static Pattern<Residual, Residual> unexplainedSurgePattern(ShadowOptions o, long bucketMs) {
+        return Pattern.<Residual>begin("unexplained", AfterMatchSkipStrategy.skipPastLastEvent()).where(SimpleCondition.of(r -> isUnexplainedSurge(r, o)))
                 .times(o.surgeBuckets).consecutive()
                 .within(Duration.ofMillis(bucketMs * o.surgeBuckets));
     }
@@ -132,40 +187,55 @@ public final class AnomalyDetector {
         Resource res = type == AnomalyType.EGRESS_WITHOUT_LOAD ? Resource.NETWORK_OUT : Resource.CPU;
         Residual first = rs.get(0);
         Residual last = rs.get(rs.size() - 1);
-        double actual = 0, expected = 0, upper = 0, score = 0;
+        double actual = 0, expected = 0, upper = 0, score = 0, yesterday = 0;
+        Set<String> events = new TreeSet<>();
         for (Residual r : rs) {
             actual += r.actual(res);
             expected += r.p50(res);
-            upper += type == AnomalyType.SUSTAINED_SURGE ? r.p90(res) : r.p99(res);
+            upper += type == AnomalyType.SUSTAINED_SURGE || type == AnomalyType.UNEXPLAINED_SURGE ? r.p90(res) : r.p99(res);
+            for (String id : r.activeEventIds) {
+                events.add(id);
+            }
             score = Math.max(score, Math.abs(r.bandScore(res)));
+            yesterday += r.yesterdayPeak(res);
         }
         int n = rs.size();
         actual /= n;
         expected /= n;
         upper /= n;
+        yesterday /= n;
+        String thenNote = Double.isNaN(yesterday) ? ""
+                : String.format(Locale.ROOT, res == Resource.CPU ? "; yesterday near this time at most %.2f" : "; yesterday near this time at most %.0f", yesterday);
         if (type == AnomalyType.DROP) {
             score = expected <= 0 ? 0 : 1 - actual / expected; // share of the expected load that is missing
         }
         Severity severity = type == AnomalyType.DROP || type == AnomalyType.EGRESS_WITHOUT_LOAD || score >= 3
                 ? Severity.CRITICAL : score >= 1.5 ? Severity.WARNING : Severity.INFO;
+        if (type == AnomalyType.UNEXPLAINED_SURGE && severity == Severity.INFO) {
+            severity = Severity.WARNING; // nothing known explains it: possibly abuse, never just informational
+        }
         String unit = res == Resource.CPU ? "cores" : "bytes/s";
         String explanation;
         switch (type) {
             case SPIKE:
-                explanation = String.format(Locale.ROOT, "CPU %.2f %s in one bucket, %.1f band widths above the forecast median %.2f (p99 %.2f).",
-                        actual, unit, score, expected, upper);
+                explanation = String.format(Locale.ROOT, "CPU %.2f %s in one bucket, %.1f band widths above the forecast median %.2f (p99 %.2f%s).",
+                        actual, unit, score, expected, upper, thenNote);
                 break;
             case SUSTAINED_SURGE:
-                explanation = String.format(Locale.ROOT, "CPU above its p90 for %d consecutive buckets: mean %.2f %s vs forecast median %.2f (p90 %.2f).",
-                        n, actual, unit, expected, upper);
+                explanation = String.format(Locale.ROOT, "CPU above its p90 for %d consecutive buckets: mean %.2f %s vs forecast median %.2f (p90 %.2f%s)%s.",
+                        n, actual, unit, expected, upper, thenNote, events.isEmpty() ? "" : ", during " + String.join(", ", events) + " (more than it explains)");
+                break;
+            case UNEXPLAINED_SURGE:
+                explanation = String.format(Locale.ROOT, "CPU above its p90 for %d consecutive buckets: mean %.2f %s vs forecast median %.2f (p90 %.2f%s), "
+                        + "with no campaign, holiday or trend in force for the tenant: possible abuse or attack.", n, actual, unit, expected, upper, thenNote);
                 break;
             case DROP:
                 explanation = String.format(Locale.ROOT, "CPU fell to %.2f %s for %d buckets where %.2f was expected (%.0f%% missing): outage or lost traffic?",
                         actual, unit, n, expected, score * 100);
                 break;
             default:
-                explanation = String.format(Locale.ROOT, "Network out %.0f %s (%.1f× the forecast median, p99 %.0f) for %d buckets while CPU stays inside its band: possible exfiltration.",
-                        actual, unit, expected <= 0 ? 0 : actual / expected, upper, n);
+                explanation = String.format(Locale.ROOT, "Network out %.0f %s (%.1f× the forecast median, p99 %.0f%s) for %d buckets while CPU stays inside its band: possible exfiltration.",
+                        actual, unit, expected <= 0 ? 0 : actual / expected, upper, thenNote, n);
         }
         long start = first.bucketStart;
         String id = UUID.nameUUIDFromBytes((first.tenantId + "|" + first.workloadId + "|" + type + "|" + start)

@@ -27,6 +27,8 @@ import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.events.CovariateBuilder;
 import io.shadowscale.udf.logic.events.Covariates;
+import io.shadowscale.udf.logic.events.EventsInForce;
+import io.shadowscale.udf.logic.profile.SameTimeYesterday;
 import io.shadowscale.udf.logic.events.EventCalendar;
 import io.shadowscale.udf.logic.events.EventSubscription;
 import io.shadowscale.udf.logic.profile.BehaviourTags;
@@ -159,6 +161,8 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         enriched.eventIds = cov.eventIds.toArray(new String[0]);
         enriched.tags = tags.tags.toArray(new String[0]);
         enriched.setCampaigns(cov.campaigns);
+        enriched.activeEventIds = EventsInForce.during(bucketStart, options.bucketMs, sub.zone, matching).toArray(new String[0]);
+        enriched.yesterdayPeak = SameTimeYesterday.peaks(s, bucketStart);
         out.collect(enriched);
 
         String tagString = tags.joined();

@@ -103,7 +103,7 @@ public class ShadowForecaster extends KeyedProcessFunction<String, EnrichedRollu
         double[] actual = ShadowAssembly.actuals(r);
         int refSlot = (int) Math.floorMod(Math.floorDiv(bucketStart, options.bucketMs), (long) ForecasterState.REFERENCE_LAG);
         if (s.referenceTarget[refSlot] == bucketStart) {
-            ctx.output(Descriptors.RESIDUALS, residual(r, actual, s, refSlot));
+            ctx.output(Descriptors.RESIDUALS, residual(r, actual, s, refSlot).withContext(in));
         }
         Forecast f = forecaster.observeAndForecast(s, bucketStart, actual);
         if (f == null) {

@@ -2,7 +2,6 @@ package io.shadowscale.udf;
 
 import static io.shadowscale.udf.TestData.BUCKET;
 import static io.shadowscale.udf.TestData.T0;
-import static io.shadowscale.udf.TestData.residual;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -34,6 +33,19 @@ class AnomalyDetectorTest {
 
     final ShadowOptions o = ShadowOptions.defaults();
 
+    /** A residual of a workload that ran at most {@code cpu} cores and {@code netOut} bytes/s near this time yesterday. */
+    static Residual seen(Residual r, double cpu, double netOut) {
+        r.yesterdayPeak = new double[Resource.COUNT];
+        java.util.Arrays.fill(r.yesterdayPeak, 100);
+        r.yesterdayPeak[Resource.CPU.ordinal()] = cpu;
+        r.yesterdayPeak[Resource.NETWORK_OUT.ordinal()] = netOut;
+        return r;
+    }
+
+    static Residual residual(String tenant, String workload, long t, double cpuActual, double cpuP50) {
+        return seen(TestData.residual(tenant, workload, t, cpuActual, cpuP50), 2.0, 1.2e6);
+    }
+
     @Test
     void conditions() {
         assertThat(AnomalyDetector.isSpike(residual("t", "w", T0, 4.0, 2.0), o)).isTrue(); // p99 2.4, band 0.4
@@ -42,6 +54,13 @@ class AnomalyDetectorTest {
         assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.7, 2.0), o)).isTrue();
         assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.3, 2.0), o)).as("above p90 but only 15% over the median").isFalse();
         assertThat(AnomalyDetector.isAboveP90(residual("t", "w", T0, 2.1, 2.0), o)).isFalse();
+        Residual surge = residual("t", "w", T0, 2.7, 2.0);
+        assertThat(AnomalyDetector.isUnexplainedSurge(surge, o)).as("nothing in force").isTrue();
+        assertThat(AnomalyDetector.isExplainedSurge(surge, o)).isFalse();
+        surge.withActiveEvents(new String[] {"campaign-x"});
+        assertThat(AnomalyDetector.isUnexplainedSurge(surge, o)).as("a campaign runs").isFalse();
+        assertThat(AnomalyDetector.isExplainedSurge(surge, o)).isTrue();
+        assertThat(AnomalyDetector.isUnexplainedSurge(residual("t", "w", T0, 2.3, 2.0), o)).as("not a surge").isFalse();
         assertThat(AnomalyDetector.isDropped(residual("t", "w", T0, 0.2, 2.0), o)).isTrue();
         assertThat(AnomalyDetector.isDropped(residual("t", "w", T0, 0.9, 2.0), o)).isFalse();
         Residual egress = residual("t", "w", T0, 2.0, 2.0);
@@ -55,13 +74,38 @@ class AnomalyDetectorTest {
     }
 
     @Test
+    void nothingIsFlaggedThatTheWorkloadDidNearThisTimeYesterdayOrWithoutAYesterday() {
+        assertThat(AnomalyDetector.isSpike(seen(TestData.residual("t", "w", T0, 4.0, 2.0), 3.0, 1e6), o))
+                .as("4 cores, but 3 near this time yesterday: under 1.5×").isFalse();
+        assertThat(AnomalyDetector.isSpike(TestData.residual("t", "w", T0, 4.0, 2.0), o)).as("first day: learning").isFalse();
+        assertThat(AnomalyDetector.isAboveP90(seen(TestData.residual("t", "w", T0, 2.7, 2.0), 2.5, 1e6), o))
+                .as("2.7 cores after 2.5 yesterday: under 1.3×").isFalse();
+        assertThat(AnomalyDetector.isAboveP90(TestData.residual("t", "w", T0, 2.7, 2.0), o)).isFalse();
+        assertThat(AnomalyDetector.isDropped(TestData.residual("t", "w", T0, 0.2, 2.0), o)).isFalse();
+        Residual unsure = residual("t", "w", T0, 0.2, 2.0);
+        unsure.p99[Resource.CPU.ordinal()] = 5.0; // lower band 2 - 3 < 0: the forecast did not know load would go on
+        assertThat(AnomalyDetector.isDropped(unsure, o)).isFalse();
+        Residual egress = residual("t", "w", T0, 2.0, 2.0);
+        egress.actual[Resource.NETWORK_OUT.ordinal()] = 8e6;
+        egress.p50[Resource.NETWORK_OUT.ordinal()] = 1e6;
+        egress.p90[Resource.NETWORK_OUT.ordinal()] = 1.3e6;
+        egress.p99[Resource.NETWORK_OUT.ordinal()] = 1.6e6;
+        assertThat(AnomalyDetector.isEgressWithoutLoad(seen(egress, 2.2, 5e6), o)).as("a daily export of 5 MB/s ran yesterday").isFalse();
+    }
+
+    @Test
     void patternsFindEachAnomalyInEventTimeAtParallelismTwo() throws Exception {
         List<Residual> in = new ArrayList<>();
         for (int b = 0; b < 40; b++) {
             long t = T0 + b * BUCKET;
             double normal = 2.0;
-            // w1: spike at bucket 5; surge buckets 20..23
-            in.add(residual("t1", "w1", t, b == 5 ? 6.0 : (b >= 20 && b <= 23) ? 2.8 : normal, normal));
+            // w1: spike at bucket 5; surge buckets 20..23 while a campaign runs (16..27)
+            in.add(residual("t1", "w1", t, b == 5 ? 6.0 : (b >= 20 && b <= 23) ? 2.8 : normal, normal)
+                    .withActiveEvents(b >= 16 && b < 28 ? new String[] {"campaign-x"} : null));
+            // w3: the same surge with nothing in force (buckets 24..26)
+            in.add(residual("t3", "w3", t, (b >= 24 && b <= 26) ? 2.8 : normal, normal));
+            // w4: its first day, with a spike and a surge: still learning, nothing flagged
+            in.add(TestData.residual("t4", "w4", t, b == 5 ? 6.0 : (b >= 24 && b <= 26) ? 2.8 : normal, normal));
             // w2: drop at 10..13; egress 30..31
             Residual r = residual("t2", "w2", t, (b >= 10 && b <= 13) ? 0.1 : normal, normal);
             if (b == 30 || b == 31) {
@@ -85,7 +129,8 @@ class AnomalyDetectorTest {
         }
         found.sort(Comparator.comparing(Anomaly::getStartTime));
         assertThat(found).extracting(Anomaly::getType).containsExactly(
-                AnomalyType.SPIKE, AnomalyType.DROP, AnomalyType.SUSTAINED_SURGE, AnomalyType.EGRESS_WITHOUT_LOAD);
+                AnomalyType.SPIKE, AnomalyType.DROP, AnomalyType.SUSTAINED_SURGE, AnomalyType.UNEXPLAINED_SURGE,
+                AnomalyType.EGRESS_WITHOUT_LOAD);
         Anomaly spike = found.get(0);
         assertThat(spike.getWorkloadId()).isEqualTo("w1");
         assertThat(spike.getStartTime().toEpochMilli()).isEqualTo(T0 + 5 * BUCKET);
@@ -99,6 +144,16 @@ class AnomalyDetectorTest {
         Anomaly surge = found.get(2);
         assertThat(surge.getStartTime().toEpochMilli()).isEqualTo(T0 + 20 * BUCKET);
         assertThat(surge.getEndTime().toEpochMilli()).isEqualTo(T0 + 23 * BUCKET);
-        assertThat(found.get(3).getResource()).isEqualTo("network_out");
+        assertThat(surge.getExplanation()).contains("during campaign-x");
+        Anomaly unexplained = found.get(3);
+        assertThat(unexplained.getWorkloadId()).isEqualTo("w3");
+        assertThat(unexplained.getStartTime().toEpochMilli()).isEqualTo(T0 + 24 * BUCKET);
+        assertThat(unexplained.getEndTime().toEpochMilli()).isEqualTo(T0 + 27 * BUCKET);
+        assertThat(unexplained.getActual()).isCloseTo(2.8, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(unexplained.getExpected()).isEqualTo(2.0);
+        assertThat(unexplained.getExpectedUpper()).isCloseTo(2.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(unexplained.getSeverity()).isEqualTo(Severity.WARNING); // (2.8 - 2.0) / (2.4 - 2.0) = 2 band widths
+        assertThat(unexplained.getExplanation()).contains("no campaign, holiday or trend");
+        assertThat(found.get(4).getResource()).isEqualTo("network_out");
     }
 }

@@ -96,6 +96,23 @@ class BehavioralProfilerTest {
     }
 
     @Test
+    void eachBucketSaysWhichEventsAreInForceDuringIt() throws Exception {
+        try (var h = harness()) {
+            h.processBroadcastElement(campaign(1, 2.5, "a"), 0);
+            send(h, rollup("a", NOON));
+            // the campaign touches the horizon after 12:00 but is not running in the 12:00 bucket itself
+            assertThat(last(h, "a").eventIds).containsExactly("spring-sale");
+            assertThat(last(h, "a").activeEventIds).isEmpty();
+            send(h, rollup("a", NOON + HOUR / 2));
+            assertThat(last(h, "a").activeEventIds).containsExactly("spring-sale");
+            send(h, rollup("b", NOON + HOUR / 2));
+            assertThat(last(h, "b").activeEventIds).as("another tenant's campaign explains nothing here").isEmpty();
+            send(h, rollup("a", NOON + 2 * HOUR));
+            assertThat(last(h, "a").activeEventIds).as("the campaign has ended").isEmpty();
+        }
+    }
+
+    @Test
     void aHigherRevisionReplacesAndALowerOneIsIgnored() throws Exception {
         try (var h = harness()) {
             h.processBroadcastElement(campaign(1, 2.0, "a"), 0);

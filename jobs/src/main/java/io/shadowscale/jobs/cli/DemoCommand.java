@@ -225,10 +225,19 @@ final class DemoCommand implements Callable<Integer> {
         }
         long flaggedInjected = scenario.injectedAnomalies().stream().filter(a -> found.rows().stream()
                 .anyMatch(r -> matches(r, a))).count();
-        long outside = found.rows().stream()
-                .filter(r -> scenario.injectedAnomalies().stream().noneMatch(a -> matches(r, a))).count();
-        say("  %d of %d injected anomalies found; %d alarms outside them over %d workload-days of normal behaviour (first day: no yesterday to compare with)",
-                flaggedInjected, scenario.injectedAnomalies().size(), outside, scenario.workloads().size() * scenario.days());
+        long sameType = scenario.injectedAnomalies().stream().filter(a -> found.rows().stream()
+                .anyMatch(r -> matches(r, a) && a.kind().toString().equals(String.valueOf(r.get(2))))).count();
+        List<List<Object>> outside = found.rows().stream()
+                .filter(r -> scenario.injectedAnomalies().stream().noneMatch(a -> matches(r, a))).collect(Collectors.toList());
+        int workloadDays = scenario.workloads().size() * scenario.days();
+        int armedDays = scenario.workloads().size() * (scenario.days() - 1);
+        say("  injected anomalies found:        %d of %d (%d with the injected type)", flaggedInjected, scenario.injectedAnomalies().size(), sameType);
+        say("  alarms outside injected ones:    %d over %d workload-days = %.2f per workload-day%s", outside.size(), workloadDays,
+                (double) outside.size() / workloadDays, outside.isEmpty() ? "" : " (" + outside.stream().map(r -> String.valueOf(r.get(2)))
+                        .collect(Collectors.groupingBy(t -> t, java.util.TreeMap::new, Collectors.counting())).entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")");
+        say("                                   %.2f per workload-day after each workload's first day, its learning period (no yesterday to compare with, no alarms)",
+                (double) outside.size() / Math.max(1, armedDays));
         say("A few anomalies:");
         print(q, "SELECT tenant_id, workload_id, type, severity, start_time, explanation FROM anomalies ORDER BY score DESC", 4);
 

@@ -188,7 +188,7 @@ public final class DemoScenario {
             new AnomalyPlan(AnomalyType.SPIKE, "globex-bank", "payments-api",
                     List.of(Archetype.TRANSACTIONS, Archetype.INTERACTIVE), LocalTime.of(10, 40), Duration.ofMinutes(4),
                     "cpu", "CPU at 5x normal for 4 min (runaway thread pool); requests and traffic unchanged"),
-            new AnomalyPlan(AnomalyType.SUSTAINED_SURGE, "initech-media", "video-portal",
+            new AnomalyPlan(AnomalyType.UNEXPLAINED_SURGE, "initech-media", "video-portal",
                     List.of(Archetype.INTERACTIVE, Archetype.TRANSACTIONS), LocalTime.of(12, 30), Duration.ofMinutes(50),
                     "cpu", "load 3x normal for 50 min (unannounced viral traffic), no campaign active"),
             new AnomalyPlan(AnomalyType.DROP, "hooli-travel", "booking-api",
@@ -643,7 +643,7 @@ public final class DemoScenario {
                         fxCpu *= SPIKE_CPU_FACTOR;
                         fxMemory *= 1.08;
                     }
-                    case SUSTAINED_SURGE -> fxLoad *= 1 + (SURGE_LOAD_FACTOR - 1) * ramp(t, s, e, 5 * MINUTE_MS, 5 * MINUTE_MS);
+                    case UNEXPLAINED_SURGE -> fxLoad *= 1 + (SURGE_LOAD_FACTOR - 1) * ramp(t, s, e, 5 * MINUTE_MS, 5 * MINUTE_MS);
                     case DROP -> {
                         fxLoad *= DROP_LOAD_FACTOR;
                         fxCpu *= 0.1;

@@ -249,7 +249,7 @@ class DemoScenarioTest {
     void anomaliesAreOnTheLastDayOnDifferentWorkloads() {
         List<InjectedAnomaly> anomalies = scenario.injectedAnomalies();
         assertThat(anomalies).extracting(InjectedAnomaly::kind).containsExactlyInAnyOrder(
-                AnomalyType.SPIKE, AnomalyType.SUSTAINED_SURGE, AnomalyType.DROP, AnomalyType.EGRESS_WITHOUT_LOAD);
+                AnomalyType.SPIKE, AnomalyType.UNEXPLAINED_SURGE, AnomalyType.DROP, AnomalyType.EGRESS_WITHOUT_LOAD);
         assertThat(anomalies).extracting(a -> a.tenantId() + "/" + a.workloadId()).doesNotHaveDuplicates();
         Instant lastDay = scenario.end().minus(DAY);
         for (InjectedAnomaly a : anomalies) {
@@ -263,7 +263,7 @@ class DemoScenarioTest {
         }
         Duration spike = length(AnomalyType.SPIKE);
         assertThat(spike).isLessThanOrEqualTo(Duration.ofMinutes(10));
-        assertThat(length(AnomalyType.SUSTAINED_SURGE)).isBetween(Duration.ofMinutes(30), Duration.ofMinutes(60));
+        assertThat(length(AnomalyType.UNEXPLAINED_SURGE)).isBetween(Duration.ofMinutes(30), Duration.ofMinutes(60));
         assertThat(length(AnomalyType.DROP)).isBetween(Duration.ofMinutes(20), Duration.ofMinutes(40));
         assertThat(scenario.baseline().injectedAnomalies()).isEmpty();
     }
@@ -282,7 +282,7 @@ class DemoScenarioTest {
                     assertThat(cpu).as("spike CPU vs a day earlier").isGreaterThanOrEqualTo(3);
                     assertThat(requests).isCloseTo(1, within(0.3));
                 }
-                case SUSTAINED_SURGE -> {
+                case UNEXPLAINED_SURGE -> {
                     assertThat(requests).as("surge requests vs a day earlier").isGreaterThanOrEqualTo(2);
                     assertThat(cpu).isGreaterThanOrEqualTo(1.8);
                 }

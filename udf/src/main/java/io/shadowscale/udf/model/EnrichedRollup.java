@@ -32,6 +32,17 @@ public class EnrichedRollup {
     public String[] campaignNames = new String[0];
     public double[] campaignNow = new double[0];
     public double[] campaignAhead = new double[0];
+    /**
+     * Ids of the external events in force during the rollup's own bucket (a campaign running, a
+     * holiday on the local date, a trend above its usual volume: {@code EventsInForce}), i.e. what
+     * could explain unexpected load in it; empty when nothing applies.
+     */
+    public String[] activeEventIds = new String[0];
+    /**
+     * Per {@code Resource}: the highest the workload ran near this time one day earlier
+     * ({@code SameTimeYesterday}); NaN where there was no telemetry then (its first day, a gap).
+     */
+    public double[] yesterdayPeak;
 
     public EnrichedRollup() {}
 
@@ -64,7 +75,8 @@ public class EnrichedRollup {
                 && Objects.equals(rollup, e.rollup) && Arrays.equals(covariates, e.covariates)
                 && Arrays.equals(eventIds, e.eventIds) && Arrays.equals(tags, e.tags)
                 && Arrays.equals(campaignIds, e.campaignIds) && Arrays.equals(campaignNames, e.campaignNames)
-                && Arrays.equals(campaignNow, e.campaignNow) && Arrays.equals(campaignAhead, e.campaignAhead);
+                && Arrays.equals(campaignNow, e.campaignNow) && Arrays.equals(campaignAhead, e.campaignAhead)
+                && Arrays.equals(activeEventIds, e.activeEventIds) && Arrays.equals(yesterdayPeak, e.yesterdayPeak);
     }
 
     @Override
@@ -75,6 +87,6 @@ public class EnrichedRollup {
     @Override
     public String toString() {
         return "EnrichedRollup[" + rollup.getTenantId() + "/" + rollup.getWorkloadId() + " @" + originMs
-                + " events=" + Arrays.toString(eventIds) + " tags=" + Arrays.toString(tags) + "]";
+                 + " events=" + Arrays.toString(eventIds) + " active=" + Arrays.toString(activeEventIds) + " tags=" + Arrays.toString(tags) + "]";
     }
 }

@@ -16,8 +16,38 @@ public class Residual {
     public double[] p99;
     public double requests;
     public boolean fallback;
+    /** Ids of the external events in force for the workload during this bucket (campaign, holiday, elevated trend); empty when none. */
+    public String[] activeEventIds = new String[0];
 
     public Residual() {}
+
+    /**
+     * Per {@link Resource}: the highest the workload ran near this time one day earlier; NaN where
+     * unknown (null: unknown for all). Without it the workload is still learning its day.
+     */
+    public double[] yesterdayPeak;
+
+    /** Sets {@link #activeEventIds} (null: none) and returns this. */
+    public Residual withActiveEvents(String[] ids) {
+        this.activeEventIds = ids == null ? new String[0] : ids;
+        return this;
+    }
+
+    /** Copies what the profiler knew about the bucket: the events in force and yesterday's peaks. */
+    public Residual withContext(EnrichedRollup in) {
+        this.yesterdayPeak = in.yesterdayPeak == null ? null : in.yesterdayPeak.clone();
+        return withActiveEvents(in.activeEventIds);
+    }
+
+    /** Yesterday's peak of {@code r} near this time, NaN when unknown. */
+    public double yesterdayPeak(Resource r) {
+        return yesterdayPeak == null ? Double.NaN : yesterdayPeak[r.ordinal()];
+    }
+
+    /** Whether an external event could explain unexpected load in this bucket. */
+    public boolean explained() {
+        return activeEventIds != null && activeEventIds.length > 0;
+    }
 
     public double actual(Resource r) { return actual[r.ordinal()]; }
     public double p50(Resource r) { return p50[r.ordinal()]; }

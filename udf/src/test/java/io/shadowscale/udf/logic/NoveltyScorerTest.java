@@ -27,7 +27,7 @@ class NoveltyScorerTest {
 
     @Test
     void aSpikeBeyondEverythingSeenAlarmsOnceThenCoolsDown() {
-        NoveltyScorer scorer = new NoveltyScorer(new NoveltyScorer.Config(0.05, 0.1, 100, 10));
+        NoveltyScorer scorer = new NoveltyScorer(new NoveltyScorer.Config(0.05, 0.1, 100, 10, 0.03, 200));
         double[] s = NoveltyScorer.newState();
         long t = 0;
         for (int i = 0; i < 300; i++, t += STEP) {
@@ -47,7 +47,7 @@ class NoveltyScorerTest {
 
     @Test
     void aSustainedResidualAlarmsOnTheResidualChannel() {
-        NoveltyScorer scorer = new NoveltyScorer(new NoveltyScorer.Config(0.05, 0.1, 100, 10));
+        NoveltyScorer scorer = new NoveltyScorer(new NoveltyScorer.Config(0.05, 0.1, 100, 10, 0.03, 200));
         double[] s = NoveltyScorer.newState();
         long t = 0;
         for (int i = 0; i < 300; i++, t += STEP) {
@@ -60,5 +60,39 @@ class NoveltyScorerTest {
         }
         assertThat(alarmed).isTrue();
         assertThat(NoveltyScorer.lastChannel(s)).isEqualTo(NoveltyScorer.Channel.RESIDUAL);
+    }
+
+    @Test
+    void denserSpikesWithinTheRangeAlarmOnTheVolatilityChannel() {
+        NoveltyScorer scorer = new NoveltyScorer(new NoveltyScorer.Config(0.05, 0.1, 100, 10, 0.03, 200));
+        double[] s = NoveltyScorer.newState();
+        long t = 0;
+        // a spike to 20 every 50 buckets on a base of 0..1: the range is 0..20 from the start
+        for (int i = 0; i < 1000; i++, t += STEP) {
+            double score = scorer.score(s, t, STEP, i % 50 == 0 ? 20 : (i % 2), 0);
+            if (i >= 300) {
+                assertThat(score).as("bucket %d: the same spikes at the same rate are nothing new", i).isLessThanOrEqualTo(NoveltyScorer.ALARM);
+            }
+        }
+        // the same spikes, no higher, every 5 buckets
+        boolean alarmed = false;
+        for (int i = 0; i < 100 && !alarmed; i++, t += STEP) {
+            alarmed = scorer.score(s, t, STEP, i % 5 == 0 ? 20 : (i % 2), 0) > NoveltyScorer.ALARM;
+        }
+        assertThat(alarmed).isTrue();
+        assertThat(NoveltyScorer.lastChannel(s)).isEqualTo(NoveltyScorer.Channel.VOLATILITY);
+    }
+
+    @Test
+    void aSeriesGoingQuietIsNotAVolatilityAlarm() {
+        NoveltyScorer scorer = new NoveltyScorer(new NoveltyScorer.Config(0.05, 0.1, 100, 10, 0.03, 200));
+        double[] s = NoveltyScorer.newState();
+        long t = 0;
+        for (int i = 0; i <= 942; i++, t += STEP) { // 15 periods: ends near 10, so going flat is no jump
+            scorer.score(s, t, STEP, 10 + 5 * Math.sin(i / 10.0), 0);
+        }
+        for (int i = 0; i < 300; i++, t += STEP) {
+            assertThat(scorer.score(s, t, STEP, 10, 0)).as("flat at the middle of the range").isLessThanOrEqualTo(NoveltyScorer.ALARM);
+        }
     }
 }

@@ -11,6 +11,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.ModelAlert;
+import io.shadowscale.schema.ModelRelease;
 import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.ResourceShadow;
@@ -25,7 +27,7 @@ import io.shadowscale.udf.ExternalEventWatermarks;
 import io.shadowscale.udf.Descriptors;
 import io.shadowscale.udf.Keys;
 import io.shadowscale.udf.ScalingOrchestrator;
-import io.shadowscale.udf.ShadowForecaster;
+import io.shadowscale.udf.ForecastScorer;
 import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.ShadowSteps;
 import io.shadowscale.udf.TelemetryBucketer;
@@ -48,7 +50,9 @@ import io.shadowscale.udf.model.Residual;
  *     │ TelemetryRollup ──────────────────────────────────────────→ rollups
  *  keyBy → profile ◄── broadcast ── external events (no watermark hold-back)
  *     │ EnrichedRollup (+ covariates) ── profiles ────────────────→ profiles
- *  keyBy → forecast (fallback) ── residuals ─→ CEP patterns ─────→ anomalies
+ *  keyBy → score (ONNX, batched) ◄── broadcast ── model releases
+ *     │    ├─ residuals ─→ CEP patterns ──────────────────────────→ anomalies
+ *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
  *  connect(allocations) keyBy → orchestrate ──────────────────────→ commands
  * </pre>
@@ -69,6 +73,11 @@ public final class ShadowPipeline {
         default DataStream<ExternalEvent> externalEvents(StreamExecutionEnvironment env) {
             return null;
         }
+
+        /** Model releases to swap in while running; null when there are none. Watermarks are the pipeline's. */
+        default DataStream<ModelRelease> modelReleases(StreamExecutionEnvironment env) {
+            return null;
+        }
     }
 
     /** The job's outputs, for the caller to sink (production: Kafka and Iceberg; tests: collect). */
@@ -82,6 +91,8 @@ public final class ShadowPipeline {
         public DataStream<WorkloadProfile> profiles;
         /** Closed buckets with the covariates of their horizon, as the forecaster gets them. */
         public DataStream<EnrichedRollup> enriched;
+        /** Model releases the scorer refused (sha256 mismatch, load failure). */
+        public DataStream<ModelAlert> modelAlerts;
 
         Outputs(DataStream<TelemetryRollup> rollups, DataStream<ResourceShadow> shadows, DataStream<ScalingCommand> commands,
                 DataStream<Anomaly> anomalies, DataStream<DeadLetter> deadLetters) {
@@ -121,10 +132,20 @@ public final class ShadowPipeline {
                 .process(new BehavioralProfiler(options))
                 .uid("profile-workload").name("Profile workload + external events");
 
+        DataStream<ModelRelease> releases = sources.modelReleases(env);
+        if (releases == null) {
+            releases = nothing(env, ModelRelease.class, "No model releases");
+        }
+        // like the external events: a release applies when it arrives, and a quiet topic must not
+        // hold back the scorer's event time
+        DataStream<ModelRelease> broadcastReleases = releases
+                .assignTimestampsAndWatermarks(ReleaseWatermarks.strategy()).name("Model release timestamps")
+                .broadcast();
         SingleOutputStreamOperator<ShadowHorizon> horizons = enriched
                 .keyBy(new Keys.OfEnriched())
-                .process(new ShadowForecaster(options))
-                .uid("forecast-shadow").name("Forecast resource shadow");
+                .connect(broadcastReleases)
+                .transform("Forecast resource shadow (batched ONNX scoring)", TypeInformation.of(ShadowHorizon.class), new ForecastScorer(options))
+                .uid("score-forecast");
 
         DataStream<ResourceShadow> shadows = horizons
                 .flatMap(new ShadowSteps())
@@ -157,7 +178,31 @@ public final class ShadowPipeline {
         Outputs out = new Outputs(rollups, shadows, commands, anomalies, deadLetters);
         out.profiles = enriched.getSideOutput(Descriptors.PROFILES);
         out.enriched = enriched;
+        out.modelAlerts = horizons.getSideOutput(Descriptors.MODEL_ALERTS);
         return out;
+    }
+
+    /** Model releases carry their release time and a watermark that never holds anything back. */
+    static final class ReleaseWatermarks implements org.apache.flink.api.common.eventtime.WatermarkGenerator<ModelRelease> {
+        private boolean emitted;
+
+        static WatermarkStrategy<ModelRelease> strategy() {
+            return WatermarkStrategy.<ModelRelease>forGenerator(ctx -> new ReleaseWatermarks())
+                    .withTimestampAssigner((r, ts) -> r.getReleasedAt().toEpochMilli());
+        }
+
+        @Override
+        public void onEvent(ModelRelease r, long timestamp, org.apache.flink.api.common.eventtime.WatermarkOutput out) {
+            onPeriodicEmit(out);
+        }
+
+        @Override
+        public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput out) {
+            if (!emitted) {
+                out.emitWatermark(org.apache.flink.api.common.eventtime.Watermark.MAX_WATERMARK);
+                emitted = true;
+            }
+        }
     }
 
     /**

@@ -45,6 +45,17 @@ public class ShadowOptions implements Serializable {
     public String modelName = "shadow-mlp-v1";
     /** ONNX Runtime intra-op threads per TaskManager session. */
     public int onnxThreads = 1;
+    /** ONNX Runtime inter-op threads per TaskManager session (parallel branches of the graph; 1 for an MLP). */
+    public int onnxInterOpThreads = 1;
+    /**
+     * Where the default model is when not bundled: a directory holding {@code <modelName>.onnx} and
+     * its card, or a {@code file:}/{@code http(s):} URI of the {@code .onnx} file; null = bundled.
+     */
+    public String modelUri = null;
+    /** The scorer runs the model once this many workloads wait ... */
+    public int scoringBatchSize = 256;
+    /** ... or once the oldest has waited this long (processing time), whichever comes first. */
+    public long scoringBatchTimeoutMs = 100;
 
     // --- scaling policy (threshold policy of the walking skeleton)
     public String policyName = "threshold-p90";
@@ -128,6 +139,10 @@ public class ShadowOptions implements Serializable {
         o.forecaster = p.get("forecaster", o.forecaster);
         o.modelName = p.get("model", o.modelName);
         o.onnxThreads = p.getInt("onnx-threads", o.onnxThreads);
+        o.onnxInterOpThreads = p.getInt("onnx-inter-op-threads", o.onnxInterOpThreads);
+        o.modelUri = p.get("model-uri", o.modelUri);
+        o.scoringBatchSize = p.getInt("scoring-batch-size", o.scoringBatchSize);
+        o.scoringBatchTimeoutMs = p.getLong("scoring-batch-timeout-ms", o.scoringBatchTimeoutMs);
         o.eventSubscriptions = p.get("event-subscriptions", o.eventSubscriptions);
         String tenants = p.get("dry-run-tenants", "");
         if (!tenants.isBlank()) {
@@ -148,6 +163,9 @@ public class ShadowOptions implements Serializable {
         require(outOfOrdernessMs >= 0, "out-of-orderness-ms must not be negative");
         require("onnx".equals(forecaster) || "fallback".equals(forecaster), "forecaster must be onnx or fallback");
         require(onnxThreads >= 1, "onnx-threads must be at least 1");
+        require(onnxInterOpThreads >= 1, "onnx-inter-op-threads must be at least 1");
+        require(scoringBatchSize >= 1 && scoringBatchSize <= 4096, "scoring-batch-size must be between 1 and 4096");
+        require(scoringBatchTimeoutMs >= 1, "scoring-batch-timeout-ms must be at least 1");
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
     }

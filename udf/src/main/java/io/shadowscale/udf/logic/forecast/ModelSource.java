@@ -62,7 +62,7 @@ public final class ModelSource {
             return SESSIONS.computeIfAbsent(sha + "/" + OnnxQuantileModel.sha256(card.getBytes(StandardCharsets.UTF_8)) + "/" + intraOpThreads + "/" + interOpThreads,
                     k -> OnnxQuantileModel.load(bytes, card, intraOpThreads, interOpThreads));
         } catch (IllegalArgumentException e) {
-            throw new ModelLoadException(e.getMessage(), e.getMessage() != null && e.getMessage().contains("sha256"), e);
+            throw new ModelLoadException(e.getMessage(), false, e); // a card that disagrees with its file is a broken package, not a tampered release
         }
     }
 

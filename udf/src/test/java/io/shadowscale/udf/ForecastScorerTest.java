@@ -164,6 +164,11 @@ class ForecastScorerTest {
             assertThat(later.getCpuP99()).isGreaterThanOrEqualTo(later.getCpuP90());
             var residuals = new ArrayList<>(h.getSideOutput(Descriptors.RESIDUALS));
             assertThat(residuals.get(residuals.size() - 1).getValue().fallback).isFalse();
+            // records are built with setters: every field must be set for them to encode and decode
+            for (ShadowHorizon sh : List.of(out.get(0), last)) {
+                byte[] bytes = io.shadowscale.schema.WireFormat.encode(sh);
+                assertThat(io.shadowscale.schema.WireFormat.decode(ShadowHorizon.class, bytes)).isEqualTo(sh);
+            }
         }
     }
 

@@ -14,7 +14,7 @@ public class CalibrationState {
     public double[] quantiles;
     /** log multiplier of p50, per resource. */
     public double[] logLevel;
-    /** log multipliers of the p90 and p99 widths above p50: [r * 2 + 0|1]. */
+    /** log multipliers of the p90 width above p50 and (on top of it) of the p99 width: [r * 2 + 0|1]. */
     public double[] logWidth;
     /** Outcomes compared so far, per resource (p90 hits and total), for the measured coverage. */
     public long[] covered90;

@@ -24,6 +24,7 @@ import io.shadowscale.jobs.kafka.Topics;
 import io.shadowscale.jobs.kafka.ExternalEventSource;
 import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.ModelRelease;
 import io.shadowscale.udf.Keys;
 import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.model.RawTelemetry;
@@ -140,6 +141,12 @@ public final class ShadowJob {
                 return e.fromSource(ExternalEventSource.create(s.bootstrap, s.topics.externalEvents, s.groupId, mode, s.kafkaProperties),
                         WatermarkStrategy.noWatermarks(), "Kafka: " + s.topics.externalEvents).uid("source-external-events");
             }
+
+            @Override
+            public DataStream<ModelRelease> modelReleases(StreamExecutionEnvironment e) {
+                return e.fromSource(ExternalEventSource.controlTopic(ModelRelease.class, s.bootstrap, s.topics.modelReleases, s.groupId, mode, s.kafkaProperties),
+                        WatermarkStrategy.noWatermarks(), "Kafka: " + s.topics.modelReleases).uid("source-model-releases");
+            }
         };
         ShadowPipeline.Outputs out = ShadowPipeline.build(env, sources, s.options);
         attachSinks(out, s);
@@ -154,6 +161,8 @@ public final class ShadowJob {
                 .uid("kafka-commands").name("Kafka: " + s.topics.commands);
         out.anomalies.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.anomalies, r -> Keys.workload(r.getTenantId(), r.getWorkloadId()), tx + "anomalies", s.kafkaProperties))
                 .uid("kafka-anomalies").name("Kafka: " + s.topics.anomalies);
+        out.modelAlerts.sinkTo(KafkaIO.avroSink(s.bootstrap, s.topics.modelAlerts, r -> r.getModelId() + ":" + r.getVersion(), tx + "model-alerts", s.kafkaProperties))
+                .uid("kafka-model-alerts").name("Kafka: " + s.topics.modelAlerts);
         out.deadLetters.sinkTo(KafkaIO.deadLetterSink(s.bootstrap, s.topics.deadLetters, tx + "dlq", s.kafkaProperties))
                 .uid("kafka-dlq").name("Kafka: " + s.topics.deadLetters);
 

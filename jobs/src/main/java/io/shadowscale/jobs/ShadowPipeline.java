@@ -11,6 +11,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.ModelAlert;
+import io.shadowscale.schema.ModelRelease;
 import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.PoolShadow;
@@ -27,7 +29,7 @@ import io.shadowscale.udf.Descriptors;
 import io.shadowscale.udf.Keys;
 import io.shadowscale.udf.PoolShadowAggregator;
 import io.shadowscale.udf.ScalingOrchestrator;
-import io.shadowscale.udf.ShadowForecaster;
+import io.shadowscale.udf.ForecastScorer;
 import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.ShadowSteps;
 import io.shadowscale.udf.TelemetryBucketer;
@@ -50,7 +52,9 @@ import io.shadowscale.udf.model.Residual;
  *     │ TelemetryRollup ──────────────────────────────────────────→ rollups
  *  keyBy → profile ◄── broadcast ── external events (no watermark hold-back)
  *     │ EnrichedRollup (+ covariates) ── profiles ────────────────→ profiles
- *  keyBy → forecast (fallback) ── residuals ─→ CEP patterns ─────→ anomalies
+ *  keyBy → score (ONNX, batched) ◄── broadcast ── model releases
+ *     │    ├─ residuals ─→ CEP patterns ──────────────────────────→ anomalies
+ *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
  *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows
  *  connect(allocations) keyBy → orchestrate ──────────────────────→ commands
@@ -72,6 +76,11 @@ public final class ShadowPipeline {
         default DataStream<ExternalEvent> externalEvents(StreamExecutionEnvironment env) {
             return null;
         }
+
+        /** Model releases to swap in while running; null when there are none. Watermarks are the pipeline's. */
+        default DataStream<ModelRelease> modelReleases(StreamExecutionEnvironment env) {
+            return null;
+        }
     }
 
     /** The job's outputs, for the caller to sink (production: Kafka and Iceberg; tests: collect). */
@@ -87,6 +96,8 @@ public final class ShadowPipeline {
         public DataStream<EnrichedRollup> enriched;
         /** Summed shadows of the workloads that share a region, for the pool_shadows table. */
         public DataStream<PoolShadow> poolShadows;
+        /** Model releases the scorer refused (sha256 mismatch, load failure). */
+        public DataStream<ModelAlert> modelAlerts;
 
         Outputs(DataStream<TelemetryRollup> rollups, DataStream<ResourceShadow> shadows, DataStream<ScalingCommand> commands,
                 DataStream<Anomaly> anomalies, DataStream<DeadLetter> deadLetters) {
@@ -126,10 +137,20 @@ public final class ShadowPipeline {
                 .process(new BehavioralProfiler(options))
                 .uid("profile-workload").name("Profile workload + external events");
 
+        DataStream<ModelRelease> releases = sources.modelReleases(env);
+        if (releases == null) {
+            releases = nothing(env, ModelRelease.class, "No model releases");
+        }
+        // like the external events: a release applies when it arrives, and a quiet topic must not
+        // hold back the scorer's event time
+        DataStream<ModelRelease> broadcastReleases = releases
+                .assignTimestampsAndWatermarks(ReleaseWatermarks.strategy()).name("Model release timestamps")
+                .broadcast();
         SingleOutputStreamOperator<ShadowHorizon> horizons = enriched
                 .keyBy(new Keys.OfEnriched())
-                .process(new ShadowForecaster(options))
-                .uid("forecast-shadow").name("Forecast resource shadow");
+                .connect(broadcastReleases)
+                .transform("Forecast resource shadow (batched ONNX scoring)", TypeInformation.of(ShadowHorizon.class), new ForecastScorer(options))
+                .uid("score-forecast");
 
         DataStream<ResourceShadow> shadows = horizons
                 .flatMap(new ShadowSteps())
@@ -166,7 +187,31 @@ public final class ShadowPipeline {
                 .process(new PoolShadowAggregator(options))
                 .uid("pool-shadows").name("Pool shadows (by region)");
         out.enriched = enriched;
+        out.modelAlerts = horizons.getSideOutput(Descriptors.MODEL_ALERTS);
         return out;
+    }
+
+    /** Model releases carry their release time and a watermark that never holds anything back. */
+    static final class ReleaseWatermarks implements org.apache.flink.api.common.eventtime.WatermarkGenerator<ModelRelease> {
+        private boolean emitted;
+
+        static WatermarkStrategy<ModelRelease> strategy() {
+            return WatermarkStrategy.<ModelRelease>forGenerator(ctx -> new ReleaseWatermarks())
+                    .withTimestampAssigner((r, ts) -> r.getReleasedAt().toEpochMilli());
+        }
+
+        @Override
+        public void onEvent(ModelRelease r, long timestamp, org.apache.flink.api.common.eventtime.WatermarkOutput out) {
+            onPeriodicEmit(out);
+        }
+
+        @Override
+        public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput out) {
+            if (!emitted) {
+                out.emitWatermark(org.apache.flink.api.common.eventtime.Watermark.MAX_WATERMARK);
+                emitted = true;
+            }
+        }
     }
 
     /**

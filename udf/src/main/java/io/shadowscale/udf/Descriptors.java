@@ -6,6 +6,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.OutputTag;
 
 import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.ModelAlert;
+import io.shadowscale.schema.ModelRelease;
 import io.shadowscale.schema.WorkloadProfile;
 import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.Residual;
@@ -29,4 +31,12 @@ public final class Descriptors {
     /** The external events in force, by event id: the Behavioral Profiler's broadcast state. */
     public static final MapStateDescriptor<String, ExternalEvent> EXTERNAL_EVENTS =
             new MapStateDescriptor<>("external-events", Types.STRING, TypeInformation.of(ExternalEvent.class));
+
+    /** Model releases the scorer refused (sha256 mismatch, load failure): to the model-alerts topic. */
+    public static final OutputTag<ModelAlert> MODEL_ALERTS =
+            new OutputTag<>("model-alerts", TypeInformation.of(ModelAlert.class));
+
+    /** The scorer's accepted model releases, by "scope|latest" and "scope|previous": broadcast state. */
+    public static final MapStateDescriptor<String, ModelRelease> MODEL_RELEASES =
+            new MapStateDescriptor<>("model-releases", Types.STRING, TypeInformation.of(ModelRelease.class));
 }

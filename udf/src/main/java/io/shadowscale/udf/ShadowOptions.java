@@ -50,6 +50,17 @@ public class ShadowOptions implements Serializable {
      * campaign's announced extra load; see {@code EventEffect}. {@code --campaign-elasticity 0.8,0.3,1,1,0}.
      */
     public double[] campaignElasticity = io.shadowscale.udf.logic.forecast.EventEffect.DEFAULT_ELASTICITY.clone();
+    /** ONNX Runtime inter-op threads per TaskManager session (parallel branches of the graph; 1 for an MLP). */
+    public int onnxInterOpThreads = 1;
+    /**
+     * Where the default model is when not bundled: a directory holding {@code <modelName>.onnx} and
+     * its card, or a {@code file:}/{@code http(s):} URI of the {@code .onnx} file; null = bundled.
+     */
+    public String modelUri = null;
+    /** The scorer runs the model once this many workloads wait ... */
+    public int scoringBatchSize = 256;
+    /** ... or once the oldest has waited this long (processing time), whichever comes first. */
+    public long scoringBatchTimeoutMs = 100;
 
     // --- scaling policy (threshold policy of the walking skeleton)
     public String policyName = "threshold-p90";
@@ -138,6 +149,10 @@ public class ShadowOptions implements Serializable {
         o.forecaster = p.get("forecaster", o.forecaster);
         o.modelName = p.get("model", o.modelName);
         o.onnxThreads = p.getInt("onnx-threads", o.onnxThreads);
+        o.onnxInterOpThreads = p.getInt("onnx-inter-op-threads", o.onnxInterOpThreads);
+        o.modelUri = p.get("model-uri", o.modelUri);
+        o.scoringBatchSize = p.getInt("scoring-batch-size", o.scoringBatchSize);
+        o.scoringBatchTimeoutMs = p.getLong("scoring-batch-timeout-ms", o.scoringBatchTimeoutMs);
         o.eventSubscriptions = p.get("event-subscriptions", o.eventSubscriptions);
         String elasticity = p.get("campaign-elasticity", "");
         if (!elasticity.isBlank()) {
@@ -177,6 +192,9 @@ public class ShadowOptions implements Serializable {
         require(onnxThreads >= 1, "onnx-threads must be at least 1");
         require(campaignElasticity != null && campaignElasticity.length == 5 && Arrays.stream(campaignElasticity).allMatch(v -> v >= 0 && v <= 5),
                 "campaign-elasticity must be 5 numbers between 0 and 5 (cpu,memory,network_in,network_out,storage)");
+        require(onnxInterOpThreads >= 1, "onnx-inter-op-threads must be at least 1");
+        require(scoringBatchSize >= 1 && scoringBatchSize <= 4096, "scoring-batch-size must be between 1 and 4096");
+        require(scoringBatchTimeoutMs >= 1, "scoring-batch-timeout-ms must be at least 1");
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
     }

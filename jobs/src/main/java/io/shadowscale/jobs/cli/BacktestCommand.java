@@ -45,7 +45,7 @@ final class BacktestCommand implements Callable<Integer> {
         Integer workloads;
 
         @Option(names = "--methods", split = ",", paramLabel = "M,M", description = "Methods (default: all: ${DEFAULT-VALUE}).",
-                defaultValue = "onnx,last_value,ewma,seasonal_naive,dsp,percentile,fallback")
+                defaultValue = "onnx,onnx_raw,last_value,ewma,seasonal_naive,dsp,percentile,fallback")
         List<String> methods;
 
         @Option(names = "--from", paramLabel = "DATE", defaultValue = "2013-08-01",

@@ -27,6 +27,8 @@ public final class Main implements Callable<Integer> {
 
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // "scoring" belongs under a `bench` command; until that exists it is top-level as bench-scoring
+        cl.addSubcommand("bench-scoring", new BenchScoringCommand());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             boolean verbose = parsed.hasMatchedOption("--verbose")
                     || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));

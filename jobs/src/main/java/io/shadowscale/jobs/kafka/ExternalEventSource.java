@@ -21,7 +21,13 @@ public final class ExternalEventSource {
     /** {@code client}: settings for every Kafka client (security etc.), applied first. */
     public static KafkaSource<ExternalEvent> create(String bootstrap, String topic, String groupId, KafkaIO.ReadMode mode,
                                                     Properties client) {
-        var b = KafkaSource.<ExternalEvent>builder()
+        return controlTopic(ExternalEvent.class, bootstrap, topic, groupId, mode, client);
+    }
+
+    /** A control topic read the same way (also {@code model-releases}). */
+    public static <T extends org.apache.avro.specific.SpecificRecord> KafkaSource<T> controlTopic(Class<T> type, String bootstrap, String topic,
+                                                                                              String groupId, KafkaIO.ReadMode mode, Properties client) {
+        var b = KafkaSource.<T>builder()
                 .setProperties(client)
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
@@ -30,7 +36,7 @@ public final class ExternalEventSource {
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("partition.discovery.interval.ms", mode.bounded ? "-1" : "60000")
                 .setProperty("client.id.prefix", groupId + "-" + topic)
-                .setDeserializer(new KafkaIO.AvroDeserializer<>(ExternalEvent.class));
+                .setDeserializer(new KafkaIO.AvroDeserializer<>(type));
         if (mode.bounded) {
             b.setBounded(OffsetsInitializer.latest());
         }

@@ -12,6 +12,8 @@ public final class Topics {
     public final String commands;
     public final String anomalies;
     public final String deadLetters;
+    public final String modelReleases;
+    public final String modelAlerts;
 
     public Topics(String prefix) {
         telemetry = prefix + "telemetry";
@@ -21,6 +23,8 @@ public final class Topics {
         commands = prefix + "scaling-commands";
         anomalies = prefix + "anomalies";
         deadLetters = prefix + "telemetry-dlq";
+        modelReleases = prefix + "model-releases";
+        modelAlerts = prefix + "model-alerts";
     }
 
     public static Topics defaults() {
@@ -29,7 +33,7 @@ public final class Topics {
 
     public Map<String, Integer> all(int partitions) {
         Map<String, Integer> m = new LinkedHashMap<>();
-        for (String t : new String[] {telemetry, externalEvents, allocations, shadows, commands, anomalies, deadLetters}) {
+        for (String t : new String[] {telemetry, externalEvents, allocations, shadows, commands, anomalies, deadLetters, modelReleases, modelAlerts}) {
             m.put(t, partitions);
         }
         return m;

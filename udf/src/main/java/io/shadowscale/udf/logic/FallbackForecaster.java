@@ -88,11 +88,12 @@ public final class FallbackForecaster {
         double[][] p90 = new double[horizon][Resource.COUNT];
         double[][] p99 = new double[horizon][Resource.COUNT];
         int seasonalSteps = 0;
+        double damp = 1;
         for (int h = 1; h <= horizon; h++) {
             long target = s.lastBucketStart + h * bucketMs;
             int slot = slot(target); // holds the bucket one season before target, or NaN
             boolean seasonal = h <= season;
-            double damp = Math.pow(PHI, h);
+            damp *= PHI; // PHI^h
             for (int r = 0; r < Resource.COUNT; r++) {
                 double lag = seasonal ? s.ring[r * season + slot] : Double.NaN;
                 double median;

@@ -24,12 +24,18 @@ public final class Baselines {
             case "dsp": return new DspPredictor(horizon, resources, (int) (86_400_000L / bucketMs));
             case "percentile": return new DecayingPercentile(horizon, resources, (int) (86_400_000L / bucketMs));
             case "fallback": return new Fallback(bucketMs, horizon, resources);
-            case "onnx": return new OnnxForecaster(defaultModel(), resources == 4 ? new int[] {0, 1, 2, 3} : new int[] {0, 1, 2, 2, 3});
+            case "onnx": return new OnnxForecaster(defaultModel(), kinds(resources), true, bucketMs);
+            case "onnx_raw": return new OnnxForecaster(defaultModel(), kinds(resources), false, bucketMs);
             default: throw new IllegalArgumentException("unknown method " + name);
         }
     }
 
-    public static final String[] NAMES = {"onnx", "last_value", "ewma", "seasonal_naive", "dsp", "percentile", "fallback"};
+    private static int[] kinds(int resources) {
+        return resources == 4 ? new int[] {0, 1, 2, 3} : new int[] {0, 1, 2, 2, 3};
+    }
+
+    /** {@code onnx}: the model with the job's per-workload calibration; {@code onnx_raw}: its own quantiles. */
+    public static final String[] NAMES = {"onnx", "onnx_raw", "last_value", "ewma", "seasonal_naive", "dsp", "percentile", "fallback"};
 
     /** The bundled model that ships with this build. */
     public static final String DEFAULT_MODEL = "shadow-mlp-v1";

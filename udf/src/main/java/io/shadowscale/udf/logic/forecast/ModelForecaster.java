@@ -9,6 +9,9 @@ import io.shadowscale.udf.model.Resource;
  * every resource holds exactly the history {@link ModelFeatures} needs), all five resources in one
  * batch. Refuses — returning null with {@link #lastRefusal()} — when the history is too short
  * (cold start) or the output is NaN or out of range, so the caller falls back and says why.
+ *
+ * <p>The three parts — {@link #coldStart}, {@link #features} and {@link #decode} — are public so
+ * that the job's scorer can put many workloads' rows into one ONNX Runtime run.
  */
 public final class ModelForecaster {
 
@@ -18,11 +21,13 @@ public final class ModelForecaster {
     static final int MIN_RECENT = 12;
     /** A p99 beyond this many times the series' scale is treated as a broken output. */
     static final double MAX_RATIO = 100;
+    /** Feature rows per workload: one per resource. */
+    public static final int ROWS = Resource.COUNT;
 
     private final OnnxQuantileModel model;
     private final long bucketMs;
-    private final float[] features = new float[Resource.COUNT * ModelFeatures.SIZE];
-    private final double[] scales = new double[Resource.COUNT];
+    private final float[] features = new float[ROWS * ModelFeatures.SIZE];
+    private final double[] scales = new double[ROWS];
     private String lastRefusal;
 
     public ModelForecaster(OnnxQuantileModel model, long bucketMs) {
@@ -44,49 +49,92 @@ public final class ModelForecaster {
 
     /** @return the model's forecast after {@code s.lastBucketStart}, or null (see {@link #lastRefusal()}) */
     public Forecast forecast(ForecasterState s) {
-        long origin = s.lastBucketStart;
-        int known = 0;
-        for (int lag = 0; lag < ModelFeatures.RECENT; lag++) {
-            if (!Double.isNaN(value(s, 0, origin, lag))) known++;
-        }
-        if (known < MIN_RECENT) {
-            lastRefusal = "cold start: " + known + " of the last " + ModelFeatures.RECENT + " buckets known";
+        lastRefusal = coldStart(s, bucketMs);
+        if (lastRefusal != null) {
             return null;
         }
-        for (int r = 0; r < Resource.COUNT; r++) {
-            final int res = r;
-            scales[r] = ModelFeatures.build(lag -> value(s, res, origin, lag), origin, KINDS[r], features, r * ModelFeatures.SIZE);
-        }
+        features(s, bucketMs, features, 0, scales, 0);
         float[][][] q;
         try {
-            q = model.score(features, Resource.COUNT);
+            q = model.score(features, ROWS);
         } catch (RuntimeException e) {
             lastRefusal = "model failed: " + e.getMessage();
             return null;
         }
-        int h = ModelFeatures.HORIZON;
-        double[][] p50 = new double[h][Resource.COUNT], p90 = new double[h][Resource.COUNT], p99 = new double[h][Resource.COUNT];
-        for (int r = 0; r < Resource.COUNT; r++) {
-            for (int step = 0; step < h; step++) {
-                float a = q[r][step][0], b = q[r][step][1], c = q[r][step][2];
-                if (!Float.isFinite(a) || !Float.isFinite(b) || !Float.isFinite(c) || c > MAX_RATIO || a < -MAX_RATIO) {
-                    lastRefusal = "model output out of range for " + Resource.values()[r].label + " step " + (step + 1);
-                    return null;
-                }
-                p50[step][r] = Math.max(0, a * scales[r]);
-                p90[step][r] = Math.max(p50[step][r], b * scales[r]);
-                p99[step][r] = Math.max(p90[step][r], c * scales[r]);
-            }
-        }
-        lastRefusal = null;
-        return new Forecast(origin, bucketMs, p50, p90, p99, h);
+        Decoded d = decode(q, 0, scales, 0, s.lastBucketStart, bucketMs);
+        lastRefusal = d.refusal;
+        return d.forecast;
     }
 
-    /** The ring slot of the bucket {@code lag} buckets before {@code origin}; NaN when unknown. */
-    private double value(ForecasterState s, int r, long origin, int lag) {
-        if (lag >= s.season) return Double.NaN;
-        long bucket = origin - lag * bucketMs;
-        int slot = (int) Math.floorMod(Math.floorDiv(bucket, bucketMs), (long) s.season);
-        return s.ring[r * s.season + slot];
+    /** @return why the model must not be asked yet (cold start), or null when it may */
+    public static String coldStart(ForecasterState s, long bucketMs) {
+        long origin = s.lastBucketStart;
+        int season = s.season;
+        int at = slot(origin, bucketMs, season);
+        int known = 0;
+        for (int lag = 0; lag < ModelFeatures.RECENT && lag < season; lag++) {
+            int slot = at - lag;
+            if (slot < 0) slot += season;
+            if (!Double.isNaN(s.ring[slot])) known++;
+        }
+        return known < MIN_RECENT ? "cold start: " + known + " of the last " + ModelFeatures.RECENT + " buckets known" : null;
+    }
+
+    /**
+     * Writes the workload's {@link #ROWS} feature rows into {@code out} from row offset
+     * {@code offset} (in floats) and their scales into {@code scales[scaleOffset..]}.
+     */
+    public static void features(ForecasterState s, long bucketMs, float[] out, int offset, double[] scales, int scaleOffset) {
+        long origin = s.lastBucketStart;
+        int season = s.season;
+        int at = slot(origin, bucketMs, season);
+        double[] ring = s.ring;
+        for (int r = 0; r < ROWS; r++) {
+            final int base = r * season;
+            // the ring slot of the bucket `lag` buckets before the origin, without a division per lag
+            scales[scaleOffset + r] = ModelFeatures.build(lag -> {
+                if (lag >= season) return Double.NaN;
+                int slot = at - lag;
+                return ring[base + (slot < 0 ? slot + season : slot)];
+            }, origin, KINDS[r], out, offset + r * ModelFeatures.SIZE);
+        }
+    }
+
+    /** A decoded model answer: the forecast, or why it was refused. */
+    public static final class Decoded {
+        public final Forecast forecast;
+        public final String refusal;
+
+        Decoded(Forecast forecast, String refusal) {
+            this.forecast = forecast;
+            this.refusal = refusal;
+        }
+    }
+
+    /**
+     * Turns the model's rows {@code row .. row + ROWS - 1} of {@code q} into a forecast in the
+     * resources' units, refusing NaN or out-of-range output.
+     */
+    public static Decoded decode(float[][][] q, int row, double[] scales, int scaleOffset, long origin, long bucketMs) {
+        int h = ModelFeatures.HORIZON;
+        double[][] p50 = new double[h][ROWS], p90 = new double[h][ROWS], p99 = new double[h][ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            float[][] rows = q[row + r];
+            double scale = scales[scaleOffset + r];
+            for (int step = 0; step < h; step++) {
+                float a = rows[step][0], b = rows[step][1], c = rows[step][2];
+                if (!Float.isFinite(a) || !Float.isFinite(b) || !Float.isFinite(c) || c > MAX_RATIO || a < -MAX_RATIO) {
+                    return new Decoded(null, "model output out of range for " + Resource.values()[r].label + " step " + (step + 1));
+                }
+                p50[step][r] = Math.max(0, a * scale);
+                p90[step][r] = Math.max(p50[step][r], b * scale);
+                p99[step][r] = Math.max(p90[step][r], c * scale);
+            }
+        }
+        return new Decoded(new Forecast(origin, bucketMs, p50, p90, p99, h), null);
+    }
+
+    private static int slot(long bucketStart, long bucketMs, int season) {
+        return (int) Math.floorMod(Math.floorDiv(bucketStart, bucketMs), (long) season);
     }
 }

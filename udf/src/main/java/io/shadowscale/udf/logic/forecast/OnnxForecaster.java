@@ -3,7 +3,8 @@ package io.shadowscale.udf.logic.forecast;
 /**
  * The ONNX model as an {@link OnlineForecaster} for backtests: keeps one day of every resource and
  * scores all resources of the series in one batch per bucket. {@code kinds[r]} is the
- * {@link ModelFeatures#kind} of resource r.
+ * {@link ModelFeatures#kind} of resource r. Calibrated ({@code onnx}), its quantiles go through
+ * the job's per-workload {@link QuantileCalibrator}; raw ({@code onnx_raw}) they are the model's own.
  */
 public final class OnnxForecaster implements OnlineForecaster {
     private final OnnxQuantileModel model;
@@ -11,23 +12,34 @@ public final class OnnxForecaster implements OnlineForecaster {
     private final History history;
     private final float[] features;
     private final double[] scales;
+    private final long bucketMs;
+    private final QuantileCalibrator calibrator;
+    private final CalibrationState calibration;
 
     public OnnxForecaster(OnnxQuantileModel model, int[] kinds) {
+        this(model, kinds, false, 300_000L);
+    }
+
+    public OnnxForecaster(OnnxQuantileModel model, int[] kinds, boolean calibrated, long bucketMs) {
         this.model = model;
         this.kinds = kinds;
         this.history = new History(ModelFeatures.DAY, kinds.length);
         this.features = new float[kinds.length * ModelFeatures.SIZE];
         this.scales = new double[kinds.length];
+        this.bucketMs = bucketMs;
+        this.calibrator = calibrated ? new QuantileCalibrator(kinds.length, bucketMs) : null;
+        this.calibration = calibrated ? calibrator.newState() : null;
     }
 
     @Override
     public String name() {
-        return "onnx";
+        return calibrator != null ? "onnx" : "onnx_raw";
     }
 
     @Override
     public double[][][] observe(long bucketStart, double[] values) {
         history.add(values);
+        if (calibrator != null) calibrator.observe(calibration, bucketStart, values);
         int h = ModelFeatures.HORIZON;
         double[][][] out = new double[3][h][kinds.length];
         for (int r = 0; r < kinds.length; r++) {
@@ -42,6 +54,9 @@ public final class OnnxForecaster implements OnlineForecaster {
                 }
             }
         }
-        return out;
+        if (calibrator == null) return out;
+        io.shadowscale.udf.logic.Forecast f = calibrator.apply(calibration,
+                new io.shadowscale.udf.logic.Forecast(bucketStart, bucketMs, out[0], out[1], out[2], h));
+        return new double[][][] {f.p50, f.p90, f.p99};
     }
 }

@@ -35,13 +35,13 @@ public final class OnnxQuantileModel implements AutoCloseable {
     private final OrtSession session;
     private final String input;
 
-    private OnnxQuantileModel(String id, String version, byte[] model, int intraOpThreads) throws OrtException {
+    private OnnxQuantileModel(String id, String version, byte[] model, int intraOpThreads, int interOpThreads) throws OrtException {
         this.id = id;
         this.version = version;
         this.env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setIntraOpNumThreads(intraOpThreads);
-        o.setInterOpNumThreads(1);
+        o.setInterOpNumThreads(interOpThreads);
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         this.session = env.createSession(model, o);
         this.input = session.getInputNames().iterator().next();
@@ -54,6 +54,11 @@ public final class OnnxQuantileModel implements AutoCloseable {
      *     ONNX Runtime refuses the model — with the reason
      */
     public static OnnxQuantileModel load(byte[] model, String cardJson, int intraOpThreads) {
+        return load(model, cardJson, intraOpThreads, 1);
+    }
+
+    /** As {@link #load(byte[], String, int)} with ONNX Runtime's inter-op thread count as well. */
+    public static OnnxQuantileModel load(byte[] model, String cardJson, int intraOpThreads, int interOpThreads) {
         Map<String, String> card = card(cardJson);
         String sha = sha256(model);
         if (!sha.equals(card.get("sha256"))) {
@@ -64,7 +69,7 @@ public final class OnnxQuantileModel implements AutoCloseable {
                     + ", this build computes v" + ModelFeatures.SPEC_VERSION);
         }
         try {
-            return new OnnxQuantileModel(card.getOrDefault("model_id", "unknown"), card.getOrDefault("model_version", "0"), model, intraOpThreads);
+            return new OnnxQuantileModel(card.getOrDefault("model_id", "unknown"), card.getOrDefault("model_version", "0"), model, intraOpThreads, interOpThreads);
         } catch (OrtException e) {
             throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
@@ -84,6 +89,15 @@ public final class OnnxQuantileModel implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("no bundled model " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The ONNX Runtime session and its input name, for measuring raw {@code run} against the scorer. */
+    public OrtSession session() {
+        return session;
+    }
+
+    public String inputName() {
+        return input;
     }
 
     public String id() {
@@ -125,7 +139,7 @@ public final class OnnxQuantileModel implements AutoCloseable {
         return m;
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

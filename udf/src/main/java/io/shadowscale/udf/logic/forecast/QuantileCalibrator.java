@@ -1,0 +1,140 @@
+package io.shadowscale.udf.logic.forecast;
+
+import io.shadowscale.udf.logic.Forecast;
+
+/**
+ * Per-workload online adaptation of a global model's quantiles: a level correction of p50 and a
+ * width correction of the p90 and p99 bands, so that each workload's own coverage converges to
+ * 90% and 99% however the global model fits it.
+ *
+ * <p>It is online conformal calibration by quantile tracking (Angelopoulos, Candès and
+ * Tibshirani, "Conformal PID control", 2023; the adaptive conformal inference of Gibbs and
+ * Candès): every calibrated forecast is remembered at a few horizons ({@link #LAGS}); when the
+ * bucket it predicted arrives, a log width multiplier moves by {@code η (miss − α)} — up by
+ * η(1 − α) on a miss, down by ηα on a hit — whose only fixed point is a miss rate of α, per
+ * workload and resource, whatever the model's errors look like. The p90 band's multiplier w90
+ * tracks p90 misses (α = 10%); the p99 band is widened by the same w90 plus a slower w99 of its
+ * own that tracks p99 misses (α = 1%): tracking the 99th percentile alone would jump up by 99
+ * steps on every miss and take 99 hits to come back, so bursty workloads would carry inflated
+ * bands for days. The level moves the same way with α = ½ (the median), much more slowly, so only
+ * a workload the model persistently over- or under-forecasts is re-centred. The multipliers
+ * scale the model's own band, so one step size serves every scale. Plain Java; the job keeps one
+ * {@link CalibrationState} per workload.
+ *
+ * <p>Calibrated: p50' = p50·e^l, p90' = p50' + e^w90·(p90 − p50)·e^l, p99' = max(p90',
+ * p50' + e^(w90 + w99)·(p99 − p50)·e^l).
+ */
+public final class QuantileCalibrator {
+
+    /** Horizons (in steps) whose forecasts are checked against the actual: early, middle and end of the hour. */
+    static final int[] LAGS = {1, 6, 12};
+    static final int SLOTS = 1 + 6 + 12;
+    /** Step of the p90 log width multiplier per checked forecast (a few hours to correct a 3x error). */
+    static final double ETA_WIDTH = 0.005;
+    /** Step of the p99 band's own log multiplier, on top of the p90 one. */
+    static final double ETA_WIDTH_99 = 0.002;
+    /** Step of the log level multiplier: slow, p50 errors are noisy and MASE punishes chasing them. */
+    static final double ETA_LEVEL = 0.0002;
+    static final double MAX_LOG_WIDTH = Math.log(5);
+    static final double MIN_LOG_WIDTH = Math.log(0.25);
+    static final double MAX_LOG_LEVEL = Math.log(2);
+
+    private final int resources;
+    private final long bucketMs;
+
+    public QuantileCalibrator(int resources, long bucketMs) {
+        this.resources = resources;
+        this.bucketMs = bucketMs;
+    }
+
+    public CalibrationState newState() {
+        return CalibrationState.create(resources);
+    }
+
+    /** Compares the forecasts that targeted this bucket with its actual values (NaN = missing) and adapts. */
+    public void observe(CalibrationState c, long bucketStart, double[] actual) {
+        long index = Math.floorDiv(bucketStart, bucketMs);
+        int base = 0;
+        for (int lag : LAGS) {
+            int slot = base + (int) Math.floorMod(index, (long) lag);
+            base += lag;
+            if (c.target[slot] != bucketStart) continue;
+            c.target[slot] = Long.MIN_VALUE;
+            for (int r = 0; r < resources; r++) {
+                double y = actual[r];
+                if (Double.isNaN(y)) continue;
+                int at = (slot * resources + r) * 3;
+                double p50 = c.quantiles[at], p90 = c.quantiles[at + 1], p99 = c.quantiles[at + 2];
+                boolean hit90 = y <= p90, hit99 = y <= p99;
+                c.checked[r]++;
+                if (hit90) c.covered90[r]++;
+                if (hit99) c.covered99[r]++;
+                c.logWidth[r * 2] = clamp(c.logWidth[r * 2] + ETA_WIDTH * ((hit90 ? 0 : 1) - 0.10), MIN_LOG_WIDTH, MAX_LOG_WIDTH);
+                c.logWidth[r * 2 + 1] = clamp(c.logWidth[r * 2 + 1] + ETA_WIDTH_99 * ((hit99 ? 0 : 1) - 0.01), MIN_LOG_WIDTH, MAX_LOG_WIDTH);
+                if (y != p50 && p50 > 0) {
+                    c.logLevel[r] = clamp(c.logLevel[r] + ETA_LEVEL * ((y > p50 ? 1 : 0) - 0.5), -MAX_LOG_LEVEL, MAX_LOG_LEVEL);
+                }
+            }
+        }
+    }
+
+    /** The calibrated forecast; it is also remembered, to be checked when its targets arrive. */
+    public Forecast apply(CalibrationState c, Forecast raw) {
+        int h = raw.steps();
+        double[][] p50 = new double[h][], p90 = new double[h][], p99 = new double[h][];
+        double[] level = new double[resources], w90 = new double[resources], w99 = new double[resources];
+        for (int r = 0; r < resources; r++) {
+            level[r] = Math.exp(c.logLevel[r]);
+            w90[r] = Math.exp(c.logWidth[r * 2]) * level[r];
+            w99[r] = Math.exp(c.logWidth[r * 2] + c.logWidth[r * 2 + 1]) * level[r];
+        }
+        for (int step = 0; step < h; step++) {
+            p50[step] = new double[resources];
+            p90[step] = new double[resources];
+            p99[step] = new double[resources];
+            for (int r = 0; r < resources; r++) {
+                double m = raw.p50[step][r];
+                double q50 = m * level[r];
+                double q90 = q50 + w90[r] * Math.max(0, raw.p90[step][r] - m);
+                double q99 = q50 + w99[r] * Math.max(0, raw.p99[step][r] - m);
+                p50[step][r] = q50;
+                p90[step][r] = q90;
+                p99[step][r] = Math.max(q90, q99);
+            }
+        }
+        Forecast out = new Forecast(raw.lastBucketStart, raw.bucketMs, p50, p90, p99, raw.seasonalSteps);
+        remember(c, out);
+        return out;
+    }
+
+    /** Forgets what was remembered (the next forecasts come from elsewhere, e.g. the fallback). */
+    public void skip(CalibrationState c, long origin) {
+        long index = Math.floorDiv(origin, bucketMs);
+        int base = 0;
+        for (int lag : LAGS) {
+            c.target[base + (int) Math.floorMod(index + lag, (long) lag)] = Long.MIN_VALUE;
+            base += lag;
+        }
+    }
+
+    private void remember(CalibrationState c, Forecast f) {
+        long index = Math.floorDiv(f.lastBucketStart, bucketMs);
+        int base = 0;
+        for (int lag : LAGS) {
+            if (lag > f.steps()) break;
+            int slot = base + (int) Math.floorMod(index + lag, (long) lag);
+            base += lag;
+            c.target[slot] = f.targetTime(lag - 1);
+            for (int r = 0; r < resources; r++) {
+                int at = (slot * resources + r) * 3;
+                c.quantiles[at] = f.p50[lag - 1][r];
+                c.quantiles[at + 1] = f.p90[lag - 1][r];
+                c.quantiles[at + 2] = f.p99[lag - 1][r];
+            }
+        }
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+}

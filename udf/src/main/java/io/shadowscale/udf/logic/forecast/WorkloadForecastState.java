@@ -1,0 +1,20 @@
+package io.shadowscale.udf.logic.forecast;
+
+import io.shadowscale.udf.logic.ForecasterState;
+
+/**
+ * Everything the scorer keeps per workload: the fallback forecaster's state (a day of history,
+ * also the model's input, and the reference forecasts of the residuals) and the online
+ * calibration of the model's quantiles. A POJO of POJOs of primitive arrays.
+ */
+public class WorkloadForecastState {
+    public ForecasterState forecaster;
+    public CalibrationState calibration;
+
+    public WorkloadForecastState() {}
+
+    public WorkloadForecastState(ForecasterState forecaster, CalibrationState calibration) {
+        this.forecaster = forecaster;
+        this.calibration = calibration;
+    }
+}

@@ -1,0 +1,206 @@
+package io.shadowscale.udf.logic.forecast;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.shadowscale.schema.ForecastDriver;
+import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.schema.TelemetryRollup;
+import io.shadowscale.udf.logic.FallbackForecaster;
+import io.shadowscale.udf.logic.Forecast;
+import io.shadowscale.udf.logic.ForecasterState;
+import io.shadowscale.udf.model.EnrichedRollup;
+import io.shadowscale.udf.model.Residual;
+import io.shadowscale.udf.model.Resource;
+
+/**
+ * What the scorer does for one workload's closed bucket, without Flink, in two halves around the
+ * batched model run:
+ * <ol>
+ *   <li>{@link #observe}: the residual of the bucket against the forecast made
+ *       {@value ForecasterState#REFERENCE_LAG} steps earlier, the fallback forecaster's update and
+ *       forecast (it runs on every bucket: its state is the model's input and it must be ready to
+ *       answer), the calibration's check of earlier forecasts, and whether the model is asked;</li>
+ *   <li>{@link #features} writes the model's input rows into a batch;</li>
+ *   <li>{@link #complete}: decodes the model's rows (or takes the fallback on cold start, a missing
+ *       model, a failed run, NaN or out-of-range output — with the reason), calibrates, passes the
+ *       finished forecast through {@link #finish}, remembers the reference forecast for the
+ *       residuals and builds the {@link ShadowHorizon}.</li>
+ * </ol>
+ * Requests of one workload must complete in order, one at a time (the scorer flushes a batch
+ * before it takes a second bucket of a workload already in it).
+ */
+public final class WorkloadScoring {
+
+    /** Fallback reason when forecasting with the Java forecaster only ({@code --forecaster fallback}). */
+    public static final String NO_MODEL = "no ONNX model deployed";
+
+    private final long bucketMs;
+    private final FallbackForecaster fallback;
+    private final QuantileCalibrator calibrator;
+    private final CohortPriors priors;
+    private final EventEffect eventEffect;
+
+    /** @param priors cohort priors for young workloads, or null for none */
+    public WorkloadScoring(long bucketMs, int horizonSteps, CohortPriors priors) {
+        this(bucketMs, horizonSteps, priors, EventEffect.DEFAULT_ELASTICITY);
+    }
+
+    /** @param campaignElasticity per resource, how strongly it follows a campaign's load ({@link EventEffect}) */
+    public WorkloadScoring(long bucketMs, int horizonSteps, CohortPriors priors, double[] campaignElasticity) {
+        this.eventEffect = new EventEffect(campaignElasticity);
+        this.bucketMs = bucketMs;
+        this.fallback = new FallbackForecaster(bucketMs, horizonSteps);
+        this.calibrator = new QuantileCalibrator(Resource.COUNT, bucketMs);
+        this.priors = priors;
+    }
+
+    public WorkloadForecastState newState() {
+        return new WorkloadForecastState(fallback.newState(), calibrator.newState());
+    }
+
+    /** One bucket on its way through the scorer. */
+    public static final class Request {
+        public final EnrichedRollup in;
+        public final WorkloadForecastState state;
+        final double[] actual;
+        final Forecast fallbackForecast;
+        /** The model asked for this bucket, or null (then {@link #reason} says why). */
+        public final OnnxQuantileModel model;
+        final String reason;
+        final double[] scales = new double[ModelForecaster.ROWS];
+
+        Request(EnrichedRollup in, WorkloadForecastState state, double[] actual, Forecast fallbackForecast, OnnxQuantileModel model, String reason) {
+            this.in = in;
+            this.state = state;
+            this.actual = actual;
+            this.fallbackForecast = fallbackForecast;
+            this.model = model;
+            this.reason = reason;
+        }
+
+        public long bucketStart() {
+            return in.rollup.getBucketStart().toEpochMilli();
+        }
+    }
+
+    /**
+     * First half: folds the bucket into the workload's state, emits its residual and decides
+     * whether the model is asked.
+     *
+     * @param model the model that serves this workload, or null
+     * @param noModelReason why there is none (when {@code model} is null)
+     * @return the request, or null for a duplicate bucket (nothing to do)
+     */
+    public Request observe(WorkloadForecastState s, EnrichedRollup in, OnnxQuantileModel model, String noModelReason, Consumer<Residual> residuals) {
+        TelemetryRollup r = in.rollup;
+        ForecasterState fs = s.forecaster;
+        long bucketStart = r.getBucketStart().toEpochMilli();
+        double[] actual = ShadowAssembly.actuals(r);
+        int refSlot = (int) Math.floorMod(Math.floorDiv(bucketStart, bucketMs), (long) ForecasterState.REFERENCE_LAG);
+        boolean fresh = fs.lastBucketStart == Long.MIN_VALUE || bucketStart > fs.lastBucketStart;
+        if (fresh && fs.referenceTarget[refSlot] == bucketStart) {
+            residuals.accept(residual(r, actual, fs, refSlot).withContext(in));
+        }
+        Forecast f = fallback.observeAndForecast(fs, bucketStart, actual);
+        if (f == null) {
+            return null; // duplicate bucket
+        }
+        calibrator.observe(s.calibration, bucketStart, actual);
+        if (priors != null) {
+            priors.learn(in.tags, fs, bucketMs);
+            f = priors.adjust(in.tags, fs, f);
+        }
+        String reason = noModelReason;
+        if (model != null) {
+            reason = ModelForecaster.coldStart(fs, bucketMs);
+            if (reason != null) {
+                model = null;
+            }
+        } else if (reason == null) {
+            reason = NO_MODEL;
+        }
+        return new Request(in, s, actual, f, model, reason);
+    }
+
+    /** Writes the request's {@link ModelForecaster#ROWS} feature rows at {@code offset} (floats) of {@code batch}. */
+    public void features(Request q, float[] batch, int offset) {
+        ModelForecaster.features(q.state.forecaster, bucketMs, batch, offset, q.scales, 0);
+    }
+
+    /**
+     * Second half.
+     *
+     * @param output the batch's model output (null when the model was not asked or the run failed)
+     * @param row the request's first row in {@code output}
+     * @param failure why the run failed, or null
+     */
+    public ShadowHorizon complete(Request q, float[][][] output, int row, String failure) {
+        WorkloadForecastState s = q.state;
+        Forecast f = q.fallbackForecast;
+        String reason = q.reason;
+        if (q.model != null) {
+            if (failure != null || output == null) {
+                reason = "model failed: " + failure;
+            } else {
+                ModelForecaster.Decoded d = ModelForecaster.decode(output, row, q.scales, 0, s.forecaster.lastBucketStart, bucketMs);
+                if (d.forecast != null) {
+                    f = calibrator.apply(s.calibration, d.forecast);
+                    reason = null;
+                } else {
+                    reason = d.refusal;
+                }
+            }
+        }
+        if (reason != null) {
+            calibrator.skip(s.calibration, s.forecaster.lastBucketStart);
+        }
+        // campaigns ahead move either forecast, model or fallback, and say what they did
+        EnrichedRollup in = q.in;
+        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect,
+                new EventEffect.Campaigns(in.campaignIds, in.campaignNames, in.campaignNow, in.campaignAhead, in.steps),
+                s.forecaster, f, bucketMs);
+        remember(s.forecaster, f, reason != null);
+        ShadowAssembly.Source source = reason != null
+                ? new ShadowAssembly.Source(FallbackForecaster.MODEL_ID, FallbackForecaster.MODEL_VERSION, reason)
+                : new ShadowAssembly.Source(q.model.id(), q.model.version(), null);
+        return ShadowAssembly.horizon(in.rollup, f, q.actual, source, in.tags, drivers, bucketMs);
+    }
+
+    /** Keeps the quantiles predicted {@value ForecasterState#REFERENCE_LAG} steps ahead, for that bucket's residual. */
+    private void remember(ForecasterState s, Forecast f, boolean fallbackUsed) {
+        s.prevFallback = fallbackUsed;
+        int lag = Math.min(ForecasterState.REFERENCE_LAG, f.steps());
+        long target = f.targetTime(lag - 1);
+        int slot = (int) Math.floorMod(Math.floorDiv(target, bucketMs), (long) ForecasterState.REFERENCE_LAG);
+        s.referenceTarget[slot] = target;
+        s.referenceFallback[slot] = fallbackUsed;
+        for (int i = 0; i < Resource.COUNT; i++) {
+            int at = (slot * Resource.COUNT + i) * 3;
+            s.referenceQuantiles[at] = f.p50[lag - 1][i];
+            s.referenceQuantiles[at + 1] = f.p90[lag - 1][i];
+            s.referenceQuantiles[at + 2] = f.p99[lag - 1][i];
+        }
+    }
+
+    private static Residual residual(TelemetryRollup r, double[] actual, ForecasterState s, int slot) {
+        Residual res = new Residual();
+        res.tenantId = r.getTenantId();
+        res.workloadId = r.getWorkloadId();
+        res.bucketStart = r.getBucketStart().toEpochMilli();
+        res.bucketMs = r.getBucketMs();
+        res.actual = actual.clone();
+        res.p50 = new double[Resource.COUNT];
+        res.p90 = new double[Resource.COUNT];
+        res.p99 = new double[Resource.COUNT];
+        for (int i = 0; i < Resource.COUNT; i++) {
+            int at = (slot * Resource.COUNT + i) * 3;
+            res.p50[i] = s.referenceQuantiles[at];
+            res.p90[i] = s.referenceQuantiles[at + 1];
+            res.p99[i] = s.referenceQuantiles[at + 2];
+        }
+        res.requests = r.getRequests();
+        res.fallback = s.referenceFallback[slot];
+        return res;
+    }
+}

@@ -193,8 +193,8 @@ public final class AnomalyDetector {
             actual += r.actual(res);
             expected += r.p50(res);
             upper += type == AnomalyType.SUSTAINED_SURGE || type == AnomalyType.UNEXPLAINED_SURGE ? r.p90(res) : r.p99(res);
-            for (String id : r.activeEventIds) {
-                events.add(id);
+            if (r.activeEventIds != null) { // null in residuals restored from before the field existed
+                events.addAll(List.of(r.activeEventIds));
             }
             score = Math.max(score, Math.abs(r.bandScore(res)));
             yesterday += r.yesterdayPeak(res);

@@ -3,8 +3,9 @@ package io.shadowscale.udf.logic;
 /**
  * Scores one resource of one workload, bucket by bucket, for use the shadow and the history did not
  * predict: a score in [0, 1] where 0 is "seen before" and above {@link #ALARM} is an anomaly. The
- * same object scores the offline NAB benchmark ({@link SeriesAnomalyDetector}) and can score the
- * job's residual stream, so the benchmark's number is the detector's number.
+ * same object scores the offline NAB benchmark ({@link SeriesAnomalyDetector}) and is built to score
+ * the job's residual stream (state is a primitive array for keyed state); it is not in the job graph
+ * yet, where alarms come from the CEP conditions of {@code AnomalyDetector} on the same kind of band.
  *
  * <p>Four channels, each a "new record" test against everything this workload has shown so far:
  * <ul>

@@ -97,6 +97,8 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
     private transient Map<OnnxQuantileModel, ScoringBatch> batches;
     private transient Set<Object> waiting;
     private transient boolean flushArmed;
+    /** Why workloads no release covers get the fallback (when there is no default model). */
+    private transient String defaultReason;
     private transient Counter shadows;
     private transient Counter runs;
     private transient Counter scored;
@@ -141,8 +143,6 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
         scored = getMetricGroup().counter("modelScoredWorkloads");
         alerts = getMetricGroup().counter("modelAlerts");
     }
-
-    private transient String defaultReason;
 
     /** The model of workloads no release covers: {@code --model-uri}, else the bundled {@code --model}. */
     private OnnxQuantileModel defaultModel() {

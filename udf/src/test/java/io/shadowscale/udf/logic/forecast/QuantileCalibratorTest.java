@@ -73,12 +73,11 @@ class QuantileCalibratorTest {
     }
 
     @Test
-    void aBandThreeTimesTooWideIsNarrowed() {
+    void aBandThreeTimesTooWideIsKeptTheModelsBandIsAFloor() {
         double[] raw = run(3, 1, false, 2);
         assertThat(raw[0]).isGreaterThan(0.99);
         double[] calibrated = run(3, 1, true, 2);
-        assertThat(calibrated[0]).isBetween(0.87, 0.93);
-        assertThat(calibrated[1]).isBetween(0.975, 0.997);
+        assertThat(calibrated[0]).isGreaterThan(0.99);
     }
 
     @Test
@@ -86,7 +85,9 @@ class QuantileCalibratorTest {
         double[] raw = run(1, 0.8, false, 3);
         assertThat(raw[0]).as("a model 20% low misses most peaks").isLessThan(0.5);
         double[] calibrated = run(1, 0.8, true, 3);
-        assertThat(calibrated[0]).isBetween(0.86, 0.94);
+        // the band widens at once and the level follows slowly; the band never narrows below the
+        // model's, so coverage lands a little above 90% while the level is still catching up
+        assertThat(calibrated[0]).isBetween(0.86, 0.96);
     }
 
     @Test

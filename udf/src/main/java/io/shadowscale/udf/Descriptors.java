@@ -29,4 +29,8 @@ public final class Descriptors {
     /** The external events in force, by event id: the Behavioral Profiler's broadcast state. */
     public static final MapStateDescriptor<String, ExternalEvent> EXTERNAL_EVENTS =
             new MapStateDescriptor<>("external-events", Types.STRING, TypeInformation.of(ExternalEvent.class));
+
+    /** The operator control in force (the kill switch and run-time dry-run tenants): the orchestrator's broadcast state, one entry. */
+    public static final MapStateDescriptor<String, io.shadowscale.schema.ScalingControl> SCALING_CONTROL =
+            new MapStateDescriptor<>("scaling-control", Types.STRING, TypeInformation.of(io.shadowscale.schema.ScalingControl.class));
 }

@@ -75,6 +75,12 @@ public class ShadowOptions implements Serializable {
     public boolean dryRun = false;
     /** Tenants in forecast-only mode. */
     public Set<String> dryRunTenants = new HashSet<>();
+    /** Scale in at the replica floor by shrinking each replica only when it shrinks to this share of its size or less. */
+    public double minShrinkRatio = 0.75;
+    /** The pricing catalogue's CSV text ({@code --pricing FILE} is read where the job is built); null = the bundled one. */
+    public String pricingCsv;
+    /** Where {@link #pricingCsv} came from, for messages. */
+    public String pricingSource = "";
 
     // --- anomalies
     /** Consecutive buckets above p90 that make a sustained surge. */
@@ -129,6 +135,21 @@ public class ShadowOptions implements Serializable {
         o.modelName = p.get("model", o.modelName);
         o.onnxThreads = p.getInt("onnx-threads", o.onnxThreads);
         o.eventSubscriptions = p.get("event-subscriptions", o.eventSubscriptions);
+        o.scaleInUtilization = p.getDouble("scale-in-utilization", o.scaleInUtilization);
+        o.scaleInStabilizationMs = Duration.ofMinutes(p.getLong("scale-in-stabilization-minutes", o.scaleInStabilizationMs / 60_000)).toMillis();
+        o.leadTimeInPlaceMs = Duration.ofSeconds(p.getLong("lead-time-in-place-seconds", o.leadTimeInPlaceMs / 1000)).toMillis();
+        o.leadTimeScaleOutMs = Duration.ofSeconds(p.getLong("lead-time-scale-out-seconds", o.leadTimeScaleOutMs / 1000)).toMillis();
+        o.maxStepFraction = p.getDouble("max-step", o.maxStepFraction);
+        String pricing = p.get("pricing", "");
+        if (!pricing.isBlank()) {
+            java.nio.file.Path file = java.nio.file.Path.of(pricing.strip());
+            try {
+                o.pricingCsv = java.nio.file.Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --pricing " + file + ": " + e.getMessage());
+            }
+            o.pricingSource = file.toString();
+        }
         String tenants = p.get("dry-run-tenants", "");
         if (!tenants.isBlank()) {
             o.dryRunTenants = new HashSet<>(Arrays.asList(tenants.split(",")));
@@ -148,8 +169,19 @@ public class ShadowOptions implements Serializable {
         require(outOfOrdernessMs >= 0, "out-of-orderness-ms must not be negative");
         require("onnx".equals(forecaster) || "fallback".equals(forecaster), "forecaster must be onnx or fallback");
         require(onnxThreads >= 1, "onnx-threads must be at least 1");
+        require(scaleInUtilization > 0 && scaleInUtilization < 1, "scale-in-utilization must be in (0, 1)");
+        require(scaleInStabilizationMs >= 0 && cooldownMs >= 0, "scale-in-stabilization-minutes and cooldown-minutes must not be negative");
+        require(leadTimeInPlaceMs >= 0 && leadTimeScaleOutMs >= 0, "lead times must not be negative");
+        require(maxStepFraction > 0, "max-step must be positive");
+        pricingCatalog(); // throws naming the file and line
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
+    }
+
+    /** The catalogue commands are priced with. */
+    public io.shadowscale.udf.logic.scaling.PricingCatalog pricingCatalog() {
+        return pricingCsv == null ? io.shadowscale.udf.logic.scaling.PricingCatalog.bundled()
+                : io.shadowscale.udf.logic.scaling.PricingCatalog.parse(pricingCsv, pricingSource);
     }
 
     public boolean isDryRun(String tenantId) {

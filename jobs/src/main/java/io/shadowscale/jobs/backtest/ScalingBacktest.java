@@ -305,6 +305,23 @@ public final class ScalingBacktest {
                 .setLastCpu(lastCpu).setLastMemory(0).setLastStorage(0).setTags(tags).build();
     }
 
+    /** {@code {"policies": {"shadowscale": {"cost": .., "underprovisioned_minutes": .., "actions": .., ...}, ...}, ...}}. */
+    public static String json(Map<String, Totals> totals, int workloads, PricingCatalog.Price price) {
+        StringBuilder sb = new StringBuilder("{\"policies\": {");
+        boolean first = true;
+        for (var e : totals.entrySet()) {
+            Totals t = e.getValue();
+            if (!first) sb.append(", ");
+            first = false;
+            sb.append(String.format(java.util.Locale.ROOT,
+                    "\"%s\": {\"cost\": %.4f, \"underprovisioned_minutes\": %.1f, \"actions\": %d, \"cost_on_demand\": %.4f, \"core_hours\": %.2f, \"spot_core_hours\": %.2f}",
+                    e.getKey(), t.cost, t.underprovisionedMinutes, t.actions, t.costOnDemand, t.coreHours, t.spotCoreHours));
+        }
+        Totals any = totals.values().iterator().next();
+        return sb.append(String.format(java.util.Locale.ROOT, "}, \"workloads\": %d, \"scored_hours\": %.1f, \"pricing\": \"%s\"}",
+                workloads, any.scoredHours, price.key())).toString();
+    }
+
     private static double nz(double v) {
         return Double.isNaN(v) ? 0 : v;
     }

@@ -97,7 +97,7 @@ final class ScalingBacktestCommand implements Callable<Integer> {
         Map<String, ScalingBacktest.Totals> totals = bt.run(series, bar::update);
         bar.finish();
         if (json) {
-            System.out.println(toJson(totals, series.size(), price));
+            System.out.println(ScalingBacktest.json(totals, series.size(), price));
         } else {
             print(totals, series.size(), price);
         }
@@ -119,22 +119,6 @@ final class ScalingBacktestCommand implements Callable<Integer> {
                     t.costOnDemand, t.coreHours, t.underprovisionedMinutes,
                     hpa.underprovisionedMinutes > 0 ? t.underprovisionedMinutes / hpa.underprovisionedMinutes : Double.NaN, t.actions);
         }
-    }
-
-    static String toJson(Map<String, ScalingBacktest.Totals> totals, int workloads, PricingCatalog.Price price) {
-        StringBuilder sb = new StringBuilder("{\"policies\": {");
-        boolean first = true;
-        for (var e : totals.entrySet()) {
-            ScalingBacktest.Totals t = e.getValue();
-            if (!first) sb.append(", ");
-            first = false;
-            sb.append(String.format(Locale.ROOT,
-                    "\"%s\": {\"cost\": %.4f, \"underprovisioned_minutes\": %.1f, \"actions\": %d, \"cost_on_demand\": %.4f, \"core_hours\": %.2f, \"spot_core_hours\": %.2f}",
-                    e.getKey(), t.cost, t.underprovisionedMinutes, t.actions, t.costOnDemand, t.coreHours, t.spotCoreHours));
-        }
-        ScalingBacktest.Totals any = totals.values().iterator().next();
-        return sb.append(String.format(Locale.ROOT, "}, \"workloads\": %d, \"scored_hours\": %.1f, \"pricing\": \"%s\"}",
-                workloads, any.scoredHours, price.key())).toString();
     }
 
     private void drawPlot(ScalingBacktest bt, List<ForecastBacktest.Series> series) throws Exception {

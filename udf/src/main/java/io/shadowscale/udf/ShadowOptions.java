@@ -46,16 +46,18 @@ public class ShadowOptions implements Serializable {
     /** ONNX Runtime intra-op threads per TaskManager session. */
     public int onnxThreads = 1;
 
-    // --- scaling policy (threshold policy of the walking skeleton)
-    public String policyName = "threshold-p90";
+    // --- scaling policy (defaults tuned with `backtest scaling` on the Bitbrains VMs, see README)
+    public String policyName = "shadowscale-v1";
     /** Quantile of the shadow the policy provisions for: 50, 90 or 99. */
-    public int provisionQuantile = 90;
+    public int provisionQuantile = 50;
     public double targetCpuUtilization = 0.70;
     public double targetMemoryUtilization = 0.80;
     public double targetStorageUtilization = 0.75;
-    /** Scale in only when the p99 over the whole horizon stays below this share of the allocation. */
-    public double scaleInUtilization = 0.35;
-    public long scaleInStabilizationMs = Duration.ofMinutes(30).toMillis();
+    /** Scale in only when the upper quantile ({@link #scaleInQuantile}) over the whole horizon stays below this share of the allocation. */
+    public double scaleInUtilization = 0.70;
+    /** The upper quantile the scale-in condition reads: 90 or 99. */
+    public int scaleInQuantile = 90;
+    public long scaleInStabilizationMs = Duration.ofMinutes(15).toMillis();
     public long leadTimeInPlaceMs = Duration.ofMinutes(1).toMillis();
     public long leadTimeScaleOutMs = Duration.ofMinutes(4).toMillis();
     public long cooldownMs = Duration.ofMinutes(10).toMillis();
@@ -76,7 +78,7 @@ public class ShadowOptions implements Serializable {
     /** Tenants in forecast-only mode. */
     public Set<String> dryRunTenants = new HashSet<>();
     /** Scale in at the replica floor by shrinking each replica only when it shrinks to this share of its size or less. */
-    public double minShrinkRatio = 0.75;
+    public double minShrinkRatio = 0.90;
     /** The pricing catalogue's CSV text ({@code --pricing FILE} is read where the job is built); null = the bundled one. */
     public String pricingCsv;
     /** Where {@link #pricingCsv} came from, for messages. */
@@ -140,6 +142,10 @@ public class ShadowOptions implements Serializable {
         o.leadTimeInPlaceMs = Duration.ofSeconds(p.getLong("lead-time-in-place-seconds", o.leadTimeInPlaceMs / 1000)).toMillis();
         o.leadTimeScaleOutMs = Duration.ofSeconds(p.getLong("lead-time-scale-out-seconds", o.leadTimeScaleOutMs / 1000)).toMillis();
         o.maxStepFraction = p.getDouble("max-step", o.maxStepFraction);
+        o.maxCpuPerReplica = p.getDouble("max-cpu-per-replica", o.maxCpuPerReplica);
+        o.minShrinkRatio = p.getDouble("min-shrink-ratio", o.minShrinkRatio);
+        o.scaleInQuantile = p.getInt("scale-in-quantile", o.scaleInQuantile);
+        o.defaultCpuPerReplica = p.getDouble("default-cpu-per-replica", o.defaultCpuPerReplica);
         String pricing = p.get("pricing", "");
         if (!pricing.isBlank()) {
             java.nio.file.Path file = java.nio.file.Path.of(pricing.strip());
@@ -173,6 +179,8 @@ public class ShadowOptions implements Serializable {
         require(scaleInStabilizationMs >= 0 && cooldownMs >= 0, "scale-in-stabilization-minutes and cooldown-minutes must not be negative");
         require(leadTimeInPlaceMs >= 0 && leadTimeScaleOutMs >= 0, "lead times must not be negative");
         require(maxStepFraction > 0, "max-step must be positive");
+        require(scaleInQuantile == 90 || scaleInQuantile == 99, "scale-in-quantile must be 90 or 99");
+        require(minShrinkRatio > 0 && minShrinkRatio <= 1, "min-shrink-ratio must be in (0, 1]");
         pricingCatalog(); // throws naming the file and line
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;

@@ -27,7 +27,7 @@ import io.shadowscale.udf.model.OrchestratorInput;
 
 class ScalingOrchestratorTest {
 
-    final ShadowOptions options = ShadowOptions.defaults();
+    final ShadowOptions options = io.shadowscale.udf.logic.ThresholdPolicyTest.skeletonOptions();
 
     KeyedBroadcastOperatorTestHarness<String, OrchestratorInput, ScalingControl, ScalingCommand> harness() throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new ScalingOrchestrator(options),

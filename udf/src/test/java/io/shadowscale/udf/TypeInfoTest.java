@@ -32,14 +32,16 @@ class TypeInfoTest {
 
     @ParameterizedTest(name = "{0} is Avro")
     @ValueSource(classes = {TelemetryEvent.class, TelemetryRollup.class, ResourceShadow.class, ShadowHorizon.class,
-            ScalingCommand.class, Anomaly.class, AllocationUpdate.class, ExternalEvent.class, WorkloadProfile.class})
+            ScalingCommand.class, Anomaly.class, AllocationUpdate.class, ExternalEvent.class, WorkloadProfile.class,
+            io.shadowscale.schema.ScalingControl.class})
     void avroRecords(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(AvroTypeInfo.class);
     }
 
     @ParameterizedTest(name = "{0} is a POJO without generic fields")
     @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
-            ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class})
+            ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class,
+            io.shadowscale.udf.model.OrchestratorInput.class})
     void pojos(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         assertThat(info).isInstanceOf(PojoTypeInfo.class);

@@ -49,6 +49,13 @@ final class ScalingBacktestCommand implements Callable<Integer> {
     @Option(names = "--region", paramLabel = "REGION", description = "Catalogue region (default: the * row).")
     String region;
 
+    @Option(names = "--vms", split = ",", paramLabel = "VM,VM", description = "Use these VMs (default: all, or the first --workloads).")
+    List<String> vms;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE",
+            description = "A job option for the shadowscale policy, as the job takes it (e.g. --option target-cpu-utilization=0.8); repeatable.")
+    Map<String, String> jobOptions;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -74,13 +81,29 @@ final class ScalingBacktestCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         List<String> ids = BitbrainsTraces.vmIds(dir);
+        if (vms != null) {
+            for (String vm : vms) {
+                if (!ids.contains(vm)) throw new CliException("--vms: no trace of VM " + vm + " under " + dir.resolve("rnd"));
+            }
+            ids = vms;
+        }
         if (workloads != null) {
             if (workloads < 1) throw new CliException("--workloads must be at least 1");
             ids = ids.subList(0, Math.min(workloads, ids.size()));
         }
         if (ids.isEmpty()) throw new CliException("no VM traces under " + dir.resolve("rnd"));
 
-        ShadowOptions options = ShadowOptions.defaults();
+        ShadowOptions options;
+        try {
+            Map<String, String> given = new java.util.HashMap<>();
+            // the simulated platform resizes in place up to 16 cores per replica (the traces' VMs reach 8.4 busy cores);
+            // hpa gets replicas of the same 0.25-core grain
+            given.put("max-cpu-per-replica", "16");
+            if (jobOptions != null) jobOptions.forEach((k, v) -> given.put(k.replaceFirst("^--", ""), v));
+            options = ShadowOptions.fromParameters(org.apache.flink.util.ParameterTool.fromMap(given));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--option: " + e.getMessage());
+        }
         OnnxQuantileModel model = forecaster.equals("onnx") ? OnnxQuantileModel.bundled(Baselines.DEFAULT_MODEL, 1) : null;
         PricingCatalog.Price price = catalog.lookup(region, null);
         ScalingBacktest bt = new ScalingBacktest(options, price,

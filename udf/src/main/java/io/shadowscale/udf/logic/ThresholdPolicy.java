@@ -266,10 +266,12 @@ public final class ThresholdPolicy {
     /** Scale in: the upper band stays low over the whole horizon for the stabilisation window. */
     private Plan scaleIn(List<ResourceShadow> steps, AllocationState a, long decidedAt) {
         double capCpu = a.cpuCapacity(), capMem = a.memoryCapacity();
-        double max99Cpu = 0, max99Mem = 0;
+        double max99Cpu = 0, max99Mem = 0, maxNeedCpu = 0, maxNeedMem = 0;
         for (ResourceShadow s : steps) {
-            max99Cpu = Math.max(max99Cpu, s.getCpuP99());
-            max99Mem = Math.max(max99Mem, s.getMemoryP99());
+            max99Cpu = Math.max(max99Cpu, o.scaleInQuantile == 90 ? s.getCpuP90() : s.getCpuP99());
+            max99Mem = Math.max(max99Mem, o.scaleInQuantile == 90 ? s.getMemoryP90() : s.getMemoryP99());
+            maxNeedCpu = Math.max(maxNeedCpu, quantile(s, true) / o.targetCpuUtilization);
+            maxNeedMem = Math.max(maxNeedMem, quantile(s, false) / o.targetMemoryUtilization);
         }
         boolean low = max99Cpu < o.scaleInUtilization * capCpu && max99Mem < o.scaleInUtilization * capMem;
         if (!low) {
@@ -284,8 +286,9 @@ public final class ThresholdPolicy {
         if (!stable || !cooled) {
             return null;
         }
-        double needCpu = max99Cpu / o.targetCpuUtilization;
-        double needMem = max99Mem / o.targetMemoryUtilization;
+        // down to what scale-up would provision (quantile ÷ target), never below the p99 itself
+        double needCpu = Math.max(maxNeedCpu, max99Cpu);
+        double needMem = Math.max(maxNeedMem, max99Mem);
         Plan p = new Plan();
         p.trigger = ScalingTrigger.SCALE_IN;
         p.resource = needCpu / Math.max(capCpu, 1e-9) >= needMem / Math.max(capMem, 1e-9) ? "cpu" : "memory";
@@ -313,8 +316,8 @@ public final class ThresholdPolicy {
             p.limit = "min-replicas";
         }
         p.text = String.format(Locale.ROOT,
-                "CPU p99 stays at or below %s and memory p99 at or below %s over the next %d min, under %s of the allocation (%s) for %d min.",
-                ScalingFormat.cores(max99Cpu), ScalingFormat.bytes(max99Mem), steps.size() * horizonStepMinutes(steps),
+                "CPU p%d stays at or below %s and memory p%d at or below %s over the next %d min, under %s of the allocation (%s) for %d min.",
+                o.scaleInQuantile, ScalingFormat.cores(max99Cpu), o.scaleInQuantile, ScalingFormat.bytes(max99Mem), steps.size() * horizonStepMinutes(steps),
                 ScalingFormat.pct(o.scaleInUtilization), a, (decidedAt - a.lowSince) / 60_000)
                 + String.format(Locale.ROOT, " Scale in to %d × %s / %s.", p.toReplicas, ScalingFormat.cores(p.toCpu), ScalingFormat.bytes(p.toMemory));
         a.lowSince = Long.MIN_VALUE;
@@ -396,7 +399,8 @@ public final class ThresholdPolicy {
                 .setSummary(summary)
                 .setTrigger(p.trigger)
                 .setResource(p.resource)
-                .setQuantile(p.trigger == ScalingTrigger.SAFETY_NET ? 0 : p.trigger == ScalingTrigger.SCALE_IN || p.trigger == ScalingTrigger.STORAGE ? 99 : o.provisionQuantile)
+                .setQuantile(p.trigger == ScalingTrigger.SAFETY_NET ? 0 : p.trigger == ScalingTrigger.SCALE_IN ? o.scaleInQuantile
+                        : p.trigger == ScalingTrigger.STORAGE ? 99 : o.provisionQuantile)
                 .setTargetUtilization(factors.get("target_utilization"))
                 .setRequiredCapacity(p.required)
                 .setLimit(p.limit)
@@ -446,7 +450,7 @@ public final class ThresholdPolicy {
                 why = "now: " + label + " use already exceeds the allocation";
                 break;
             case SCALE_IN:
-                why = String.format(Locale.ROOT, "now: %s p99 stays under %s of the allocation", label, ScalingFormat.pct(o.scaleInUtilization));
+                why = String.format(Locale.ROOT, "now: %s p%d stays under %s of the allocation", label, o.scaleInQuantile, ScalingFormat.pct(o.scaleInUtilization));
                 break;
             case STORAGE:
                 why = "now: storage p99 nears exhaustion";

@@ -134,7 +134,7 @@ class ScalingLogicTest {
         long at = T0 + 6 * BUCKET;
         ShadowHorizon h = ShadowHorizon.newBuilder(horizon("t", "w", T0, 2.0, flat(4.0)))
                 .setDrivers(List.of(driver("campaign spring-sale", DriverKind.CAMPAIGN, "cpu", 0.31, at))).build();
-        ScalingCommand c = new ThresholdPolicy(ShadowOptions.defaults()).decide(h, alloc(2, 2.0));
+        ScalingCommand c = new ThresholdPolicy(io.shadowscale.udf.logic.ThresholdPolicyTest.skeletonOptions()).decide(h, alloc(2, 2.0));
         assertThat(c.getDrivers()).isEqualTo("campaign spring-sale: +31% CPU at 00:30Z");
         assertThat(c.getReason()).contains("Drivers: campaign spring-sale: +31% CPU at 00:30Z.");
         assertThat(c.getSummary()).isEqualTo("Resize 2 × 2.00 cores → 2 × 3.25 cores at 03-04 00:00Z, ahead of CPU p90 ÷ 70% target"
@@ -152,8 +152,14 @@ class ScalingLogicTest {
         assertThat(c.getFactors().get("saturation_probability_after")).isLessThan(c.getFactors().get("saturation_probability_before"));
         assertThat(c.getPricing()).isEqualTo("*/*");
 
+        // the tuned defaults provision for the median
+        ScalingCommand median = new ThresholdPolicy(ShadowOptions.defaults()).decide(h, alloc(2, 2.0));
+        assertThat(median.getQuantile()).isEqualTo(50);
+        assertThat(median.getRequiredCapacity()).isCloseTo(4.0 / 0.7, within(1e-9));
+        assertThat(median.getSummary()).contains("CPU p50 ÷ 70% target");
+
         // without drivers: still a complete explanation
-        ScalingCommand plain = new ThresholdPolicy(ShadowOptions.defaults()).decide(horizon("t", "w", T0, 2.0, flat(4.0)), alloc(2, 2.0));
+        ScalingCommand plain = new ThresholdPolicy(io.shadowscale.udf.logic.ThresholdPolicyTest.skeletonOptions()).decide(horizon("t", "w", T0, 2.0, flat(4.0)), alloc(2, 2.0));
         assertThat(plain.getDrivers()).isEmpty();
         assertThat(plain.getSummary()).endsWith("target; " + Explanations.costDelta(plain.getCostAfterPerHour() - plain.getCostBeforePerHour()));
     }

@@ -30,8 +30,8 @@ import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.model.RawTelemetry;
 
 /**
- * The shadowscale job with its production sources and sinks: telemetry and allocations from
- * Kafka; shadows, scaling commands, anomalies and dead letters to Kafka (exactly-once); rollups,
+ * The shadowscale job with its production sources and sinks: telemetry, allocations, external
+ * events and the orchestrator's control (kill switch, dry-run tenants) from Kafka; shadows, scaling commands, anomalies and dead letters to Kafka (exactly-once); rollups,
  * shadows, commands and anomalies to Iceberg tables (committed on checkpoints).
  *
  * <p>Run it on a Flink cluster with the shaded JAR ({@code jobs/target/shadowscale-jobs-*-job.jar}):
@@ -133,6 +133,13 @@ public final class ShadowJob {
             public DataStream<AllocationUpdate> allocations(StreamExecutionEnvironment e) {
                 return e.fromSource(KafkaIO.allocationSource(s.bootstrap, s.topics.allocations, s.groupId, mode, s.kafkaProperties),
                         WatermarkStrategy.noWatermarks(), "Kafka: " + s.topics.allocations).uid("source-allocations");
+            }
+
+            @Override
+            public DataStream<io.shadowscale.schema.ScalingControl> scalingControl(StreamExecutionEnvironment e) {
+                // watermarks (none that hold back) are assigned in ShadowPipeline
+                return e.fromSource(KafkaIO.controlSource(s.bootstrap, s.topics.scalingControl, s.groupId, mode, s.kafkaProperties),
+                        WatermarkStrategy.noWatermarks(), "Kafka: " + s.topics.scalingControl).uid("source-scaling-control");
             }
 
             @Override

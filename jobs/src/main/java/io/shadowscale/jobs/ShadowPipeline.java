@@ -18,12 +18,14 @@ import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.PoolShadow;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingCommand;
+import io.shadowscale.schema.ScalingControl;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.TelemetryEvent;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.AnomalyCooldown;
 import io.shadowscale.udf.AnomalyDetector;
 import io.shadowscale.udf.BehavioralProfiler;
+import io.shadowscale.udf.ControlWatermarks;
 import io.shadowscale.udf.ExternalEventWatermarks;
 import io.shadowscale.udf.Descriptors;
 import io.shadowscale.udf.Keys;
@@ -37,6 +39,7 @@ import io.shadowscale.udf.TelemetryValidator;
 import io.shadowscale.udf.ValidTelemetryWatermarks;
 import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.EnrichedRollup;
+import io.shadowscale.udf.model.OrchestratorInput;
 import io.shadowscale.udf.model.RawTelemetry;
 import io.shadowscale.udf.model.Residual;
 
@@ -57,7 +60,7 @@ import io.shadowscale.udf.model.Residual;
  *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
  *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows
- *  connect(allocations) keyBy → orchestrate ──────────────────────→ commands
+ *  union(allocations) keyBy → orchestrate ◄── broadcast ── control ──→ commands
  * </pre>
  *
  * Every stateful operator has a uid, so savepoints survive changes to the graph around it.
@@ -71,6 +74,11 @@ public final class ShadowPipeline {
         DataStream<RawTelemetry> telemetry(StreamExecutionEnvironment env, WatermarkStrategy<RawTelemetry> watermarks);
 
         DataStream<AllocationUpdate> allocations(StreamExecutionEnvironment env);
+
+        /** Operator control of the orchestrator (kill switch, dry-run tenants); null when there is none. Watermarks are the pipeline's. */
+        default DataStream<ScalingControl> scalingControl(StreamExecutionEnvironment env) {
+            return null;
+        }
 
         /** Campaigns, holidays and trends; null when there are none. Timestamps and watermarks are the pipeline's. */
         default DataStream<ExternalEvent> externalEvents(StreamExecutionEnvironment env) {
@@ -162,12 +170,24 @@ public final class ShadowPipeline {
                     .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
                     .name("No allocations");
         }
-        DataStream<ScalingCommand> commands = horizons
-                .connect(allocations.assignTimestampsAndWatermarks(
+        DataStream<ScalingControl> control = sources.scalingControl(env);
+        if (control == null) {
+            control = nothing(env, ScalingControl.class, "No scaling control");
+        }
+        // shadows and allocation reports share one keyed input, so the control can be broadcast alongside
+        DataStream<OrchestratorInput> orchestratorInput = horizons
+                .map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-shadows").name("Shadows to orchestrator")
+                .union(allocations.assignTimestampsAndWatermarks(
                         WatermarkStrategy.<AllocationUpdate>forBoundedOutOfOrderness(Duration.ofMillis(options.outOfOrdernessMs))
                                 .withTimestampAssigner((a, ts) -> a.getReportedAt().toEpochMilli())
-                                .withIdleness(Duration.ofMillis(options.idlenessMs))).name("Allocation watermarks"))
-                .keyBy(new Keys.OfHorizon(), new Keys.OfAllocation())
+                                .withIdleness(Duration.ofMillis(options.idlenessMs))).name("Allocation watermarks")
+                        .map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-allocations").name("Allocations to orchestrator"));
+        BroadcastStream<ScalingControl> controls = control
+                .assignTimestampsAndWatermarks(ControlWatermarks.strategy()).name("Scaling control timestamps")
+                .broadcast(Descriptors.SCALING_CONTROL);
+        DataStream<ScalingCommand> commands = orchestratorInput
+                .keyBy(new Keys.OfOrchestratorInput())
+                .connect(controls)
                 .process(new ScalingOrchestrator(options))
                 .uid("orchestrate-scaling").name("Orchestrate scaling");
 

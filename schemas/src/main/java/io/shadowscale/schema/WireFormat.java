@@ -32,7 +32,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class WireFormat {
 
     /** Earlier published versions of our schemas, resolved by fingerprint when read. */
-    static final List<String> HISTORY = List.of("avro-history/TelemetryEvent-v1.avsc");
+    static final List<String> HISTORY = List.of("avro-history/TelemetryEvent-v1.avsc", "avro-history/ScalingCommand-v1.avsc");
 
     private static final SchemaStore.Cache STORE = loadHistory();
     private static final Map<Class<?>, BinaryMessageEncoder<?>> ENCODERS = new ConcurrentHashMap<>();

@@ -39,4 +39,8 @@ public final class Descriptors {
     /** The scorer's accepted model releases, by "scope|latest" and "scope|previous": broadcast state. */
     public static final MapStateDescriptor<String, ModelRelease> MODEL_RELEASES =
             new MapStateDescriptor<>("model-releases", Types.STRING, TypeInformation.of(ModelRelease.class));
+
+    /** The operator control in force (the kill switch and run-time dry-run tenants): the orchestrator's broadcast state, one entry. */
+    public static final MapStateDescriptor<String, io.shadowscale.schema.ScalingControl> SCALING_CONTROL =
+            new MapStateDescriptor<>("scaling-control", Types.STRING, TypeInformation.of(io.shadowscale.schema.ScalingControl.class));
 }

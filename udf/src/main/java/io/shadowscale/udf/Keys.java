@@ -40,4 +40,8 @@ public final class Keys {
     public static final class OfResidual implements KeySelector<Residual, String> {
         @Override public String getKey(Residual r) { return workload(r.tenantId, r.workloadId); }
     }
+
+    public static final class OfOrchestratorInput implements KeySelector<io.shadowscale.udf.model.OrchestratorInput, String> {
+        @Override public String getKey(io.shadowscale.udf.model.OrchestratorInput in) { return in.key(); }
+    }
 }

@@ -1,36 +1,49 @@
 package io.shadowscale.udf;
 
+import java.util.HashSet;
+
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.ScalingCommand;
+import io.shadowscale.schema.ScalingControl;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.logic.AllocationState;
 import io.shadowscale.udf.logic.ThresholdPolicy;
+import io.shadowscale.udf.logic.scaling.Guard;
+import io.shadowscale.udf.model.OrchestratorInput;
 
 /**
  * Turns each shadow into a scaling command when the policy says so. Keyed state holds the
  * workload's allocation: reported by the platform on the allocations topic, otherwise assumed
- * from the first shadow and then advanced by this function's own (non-dry-run) commands.
- * State is cleared after {@link ShadowOptions#idleStateTimeoutMs} of event time without shadows.
+ * from the first shadow, and advanced by this function's own (non-dry-run) commands until the
+ * platform acknowledges them ({@code appliedCommandId}) or they expire. The control topic is
+ * broadcast in: the latest {@link ScalingControl} (by issue time) is in force for every workload —
+ * with the kill switch on, decisions are still made and published, as dry runs, and the
+ * allocation is not advanced. State is cleared after {@link ShadowOptions#idleStateTimeoutMs} of
+ * event time without shadows or reports.
  */
-public class ScalingOrchestrator extends KeyedCoProcessFunction<String, ShadowHorizon, AllocationUpdate, ScalingCommand> {
+public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, OrchestratorInput, ScalingControl, ScalingCommand> {
 
     public static final ValueStateDescriptor<AllocationState> ALLOCATION =
             new ValueStateDescriptor<>("allocation", TypeInformation.of(AllocationState.class));
     public static final ValueStateDescriptor<Long> IDLE_TIMER = IdleTimer.descriptor();
+    static final String CURRENT = "current";
 
     private final ShadowOptions options;
     private transient ThresholdPolicy policy;
     private transient ValueState<AllocationState> allocation;
     private transient IdleTimer idleTimer;
     private transient Counter commands;
+    private transient Counter suppressed;
 
     public ScalingOrchestrator(ShadowOptions options) {
         this.options = options;
@@ -42,25 +55,34 @@ public class ScalingOrchestrator extends KeyedCoProcessFunction<String, ShadowHo
         allocation = getRuntimeContext().getState(ALLOCATION);
         idleTimer = new IdleTimer(getRuntimeContext().getState(IDLE_TIMER));
         commands = getRuntimeContext().getMetricGroup().counter("scalingCommands");
+        suppressed = getRuntimeContext().getMetricGroup().counter("scalingCommandsKillSwitch");
     }
 
     @Override
-    public void processElement1(ShadowHorizon h, Context ctx, Collector<ScalingCommand> out) throws Exception {
+    public void processElement(OrchestratorInput in, ReadOnlyContext ctx, Collector<ScalingCommand> out) throws Exception {
+        if (in.horizon != null) {
+            onHorizon(in.horizon, ctx, out);
+        } else if (in.allocation != null) {
+            onAllocation(in.allocation, ctx);
+        }
+    }
+
+    private void onHorizon(ShadowHorizon h, ReadOnlyContext ctx, Collector<ScalingCommand> out) throws Exception {
         AllocationState a = allocation.value();
         if (a == null) {
             a = policy.assumedAllocation(h);
         }
-        ScalingCommand c = policy.decide(h, a);
+        ScalingCommand c = policy.decide(h, a, guard(ctx.getBroadcastState(Descriptors.SCALING_CONTROL)));
         allocation.update(a);
         if (c != null) {
             commands.inc();
+            if ("kill-switch".equals(c.getDryRunReason())) suppressed.inc();
             out.collect(c);
         }
         touch(ctx, h.getGeneratedAt().toEpochMilli());
     }
 
-    @Override
-    public void processElement2(AllocationUpdate u, Context ctx, Collector<ScalingCommand> out) throws Exception {
+    private void onAllocation(AllocationUpdate u, ReadOnlyContext ctx) throws Exception {
         AllocationState a = allocation.value();
         if (a == null) {
             a = new AllocationState();
@@ -70,7 +92,26 @@ public class ScalingOrchestrator extends KeyedCoProcessFunction<String, ShadowHo
         touch(ctx, u.getReportedAt().toEpochMilli());
     }
 
-    private void touch(Context ctx, long eventTime) throws Exception {
+    static Guard guard(ReadOnlyBroadcastState<String, ScalingControl> state) throws Exception {
+        ScalingControl c = state.get(CURRENT);
+        if (c == null) {
+            return Guard.NONE;
+        }
+        return new Guard(c.getKillSwitch(), new HashSet<>(c.getDryRunTenants()), c.getReason());
+    }
+
+    @Override
+    public void processBroadcastElement(ScalingControl c, Context ctx, Collector<ScalingCommand> out) throws Exception {
+        BroadcastState<String, ScalingControl> state = ctx.getBroadcastState(Descriptors.SCALING_CONTROL);
+        ScalingControl current = state.get(CURRENT);
+        // the latest issued control wins, whatever order the partitions deliver them in
+        if (current == null || c.getIssuedAt().isAfter(current.getIssuedAt())
+                || c.getIssuedAt().equals(current.getIssuedAt()) && c.getControlId().compareTo(current.getControlId()) > 0) {
+            state.put(CURRENT, c);
+        }
+    }
+
+    private void touch(ReadOnlyContext ctx, long eventTime) throws Exception {
         idleTimer.extendTo(ctx.timerService(), eventTime + options.idleStateTimeoutMs);
     }
 

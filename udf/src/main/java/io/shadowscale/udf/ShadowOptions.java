@@ -62,16 +62,18 @@ public class ShadowOptions implements Serializable {
     /** ... or once the oldest has waited this long (processing time), whichever comes first. */
     public long scoringBatchTimeoutMs = 100;
 
-    // --- scaling policy (threshold policy of the walking skeleton)
-    public String policyName = "threshold-p90";
+    // --- scaling policy (defaults tuned with `backtest scaling` on the Bitbrains VMs, see README)
+    public String policyName = "shadowscale-v1";
     /** Quantile of the shadow the policy provisions for: 50, 90 or 99. */
-    public int provisionQuantile = 90;
+    public int provisionQuantile = 50;
     public double targetCpuUtilization = 0.70;
     public double targetMemoryUtilization = 0.80;
     public double targetStorageUtilization = 0.75;
-    /** Scale in only when the p99 over the whole horizon stays below this share of the allocation. */
-    public double scaleInUtilization = 0.35;
-    public long scaleInStabilizationMs = Duration.ofMinutes(30).toMillis();
+    /** Scale in only when the upper quantile ({@link #scaleInQuantile}) over the whole horizon stays below this share of the allocation. */
+    public double scaleInUtilization = 0.70;
+    /** The upper quantile the scale-in condition reads: 90 or 99. */
+    public int scaleInQuantile = 90;
+    public long scaleInStabilizationMs = Duration.ofMinutes(15).toMillis();
     public long leadTimeInPlaceMs = Duration.ofMinutes(1).toMillis();
     public long leadTimeScaleOutMs = Duration.ofMinutes(4).toMillis();
     public long cooldownMs = Duration.ofMinutes(10).toMillis();
@@ -91,6 +93,12 @@ public class ShadowOptions implements Serializable {
     public boolean dryRun = false;
     /** Tenants in forecast-only mode. */
     public Set<String> dryRunTenants = new HashSet<>();
+    /** Scale in at the replica floor by shrinking each replica only when it shrinks to this share of its size or less. */
+    public double minShrinkRatio = 0.90;
+    /** The pricing catalogue's CSV text ({@code --pricing FILE} is read where the job is built); null = the bundled one. */
+    public String pricingCsv;
+    /** Where {@link #pricingCsv} came from, for messages. */
+    public String pricingSource = "";
 
     // --- anomalies
     /** Consecutive buckets above p90 that make a sustained surge. */
@@ -162,6 +170,25 @@ public class ShadowOptions implements Serializable {
                 throw new IllegalArgumentException("campaign-elasticity must be 5 numbers (cpu,memory,network_in,network_out,storage), got '" + elasticity + "'");
             }
         }
+        o.scaleInUtilization = p.getDouble("scale-in-utilization", o.scaleInUtilization);
+        o.scaleInStabilizationMs = Duration.ofMinutes(p.getLong("scale-in-stabilization-minutes", o.scaleInStabilizationMs / 60_000)).toMillis();
+        o.leadTimeInPlaceMs = Duration.ofSeconds(p.getLong("lead-time-in-place-seconds", o.leadTimeInPlaceMs / 1000)).toMillis();
+        o.leadTimeScaleOutMs = Duration.ofSeconds(p.getLong("lead-time-scale-out-seconds", o.leadTimeScaleOutMs / 1000)).toMillis();
+        o.maxStepFraction = p.getDouble("max-step", o.maxStepFraction);
+        o.maxCpuPerReplica = p.getDouble("max-cpu-per-replica", o.maxCpuPerReplica);
+        o.minShrinkRatio = p.getDouble("min-shrink-ratio", o.minShrinkRatio);
+        o.scaleInQuantile = p.getInt("scale-in-quantile", o.scaleInQuantile);
+        o.defaultCpuPerReplica = p.getDouble("default-cpu-per-replica", o.defaultCpuPerReplica);
+        String pricing = p.get("pricing", "");
+        if (!pricing.isBlank()) {
+            java.nio.file.Path file = java.nio.file.Path.of(pricing.strip());
+            try {
+                o.pricingCsv = java.nio.file.Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --pricing " + file + ": " + e.getMessage());
+            }
+            o.pricingSource = file.toString();
+        }
         String tenants = p.get("dry-run-tenants", "");
         if (!tenants.isBlank()) {
             o.dryRunTenants = new HashSet<>(Arrays.asList(tenants.split(",")));
@@ -195,8 +222,21 @@ public class ShadowOptions implements Serializable {
         require(onnxInterOpThreads >= 1, "onnx-inter-op-threads must be at least 1");
         require(scoringBatchSize >= 1 && scoringBatchSize <= 4096, "scoring-batch-size must be between 1 and 4096");
         require(scoringBatchTimeoutMs >= 1, "scoring-batch-timeout-ms must be at least 1");
+        require(scaleInUtilization > 0 && scaleInUtilization < 1, "scale-in-utilization must be in (0, 1)");
+        require(scaleInStabilizationMs >= 0 && cooldownMs >= 0, "scale-in-stabilization-minutes and cooldown-minutes must not be negative");
+        require(leadTimeInPlaceMs >= 0 && leadTimeScaleOutMs >= 0, "lead times must not be negative");
+        require(maxStepFraction > 0, "max-step must be positive");
+        require(scaleInQuantile == 90 || scaleInQuantile == 99, "scale-in-quantile must be 90 or 99");
+        require(minShrinkRatio > 0 && minShrinkRatio <= 1, "min-shrink-ratio must be in (0, 1]");
+        pricingCatalog(); // throws naming the file and line
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
+    }
+
+    /** The catalogue commands are priced with. */
+    public io.shadowscale.udf.logic.scaling.PricingCatalog pricingCatalog() {
+        return pricingCsv == null ? io.shadowscale.udf.logic.scaling.PricingCatalog.bundled()
+                : io.shadowscale.udf.logic.scaling.PricingCatalog.parse(pricingCsv, pricingSource);
     }
 
     public boolean isDryRun(String tenantId) {

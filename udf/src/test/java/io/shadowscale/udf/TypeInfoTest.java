@@ -33,7 +33,7 @@ class TypeInfoTest {
     @ParameterizedTest(name = "{0} is Avro")
     @ValueSource(classes = {TelemetryEvent.class, TelemetryRollup.class, ResourceShadow.class, ShadowHorizon.class,
             ScalingCommand.class, Anomaly.class, AllocationUpdate.class, ExternalEvent.class, WorkloadProfile.class,
-            io.shadowscale.schema.ModelRelease.class, io.shadowscale.schema.ModelAlert.class})
+            io.shadowscale.schema.ModelRelease.class, io.shadowscale.schema.ModelAlert.class, io.shadowscale.schema.ScalingControl.class})
     void avroRecords(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(AvroTypeInfo.class);
     }
@@ -42,7 +42,7 @@ class TypeInfoTest {
     @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
             ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class,
             io.shadowscale.udf.logic.forecast.WorkloadForecastState.class, io.shadowscale.udf.logic.forecast.CalibrationState.class,
-            io.shadowscale.udf.logic.forecast.CohortPrior.class})
+            io.shadowscale.udf.logic.forecast.CohortPrior.class, io.shadowscale.udf.model.OrchestratorInput.class})
     void pojos(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         assertThat(info).isInstanceOf(PojoTypeInfo.class);

@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
 /** {@code shadowscale backtest ...}: replays real traces through our code and the baselines. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
         description = "Backtests on real traces laid out like ../shared/data/bitbrains-rnd.",
-        subcommands = {BacktestCommand.Forecast.class})
+        subcommands = {BacktestCommand.Forecast.class, ScalingBacktestCommand.class})
 final class BacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CliException("say what to backtest: `shadowscale backtest forecast --data DIR`");
+        throw new CliException("say what to backtest: `shadowscale backtest forecast|scaling --data DIR`");
     }
 
     static Path defaultData() {

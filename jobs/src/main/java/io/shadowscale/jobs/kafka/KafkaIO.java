@@ -91,6 +91,14 @@ public final class KafkaIO {
                 .build();
     }
 
+    /** The control topic ({@code ScalingControl}); undecodable records are logged and skipped, as for allocations. */
+    public static KafkaSource<io.shadowscale.schema.ScalingControl> controlSource(String bootstrap, String topic, String groupId, ReadMode mode,
+                                                                                 Properties client) {
+        return base(KafkaSource.<io.shadowscale.schema.ScalingControl>builder(), bootstrap, topic, groupId, mode, client)
+                .setDeserializer(new AvroDeserializer<>(io.shadowscale.schema.ScalingControl.class))
+                .build();
+    }
+
     private static <T> KafkaSourceBuilder<T> base(KafkaSourceBuilder<T> b, String bootstrap, String topic, String groupId, ReadMode mode,
                                                   Properties client) {
         // the client's settings first: the ones below are what the job relies on

@@ -8,6 +8,8 @@ public final class Topics {
     public final String telemetry;
     public final String externalEvents;
     public final String allocations;
+    /** Operator control of the orchestrator: {@code ScalingControl} (kill switch, dry-run tenants). */
+    public final String scalingControl;
     public final String shadows;
     public final String commands;
     public final String anomalies;
@@ -19,6 +21,7 @@ public final class Topics {
         telemetry = prefix + "telemetry";
         externalEvents = prefix + "external-events";
         allocations = prefix + "allocations";
+        scalingControl = prefix + "scaling-control";
         shadows = prefix + "resource-shadows";
         commands = prefix + "scaling-commands";
         anomalies = prefix + "anomalies";
@@ -33,7 +36,7 @@ public final class Topics {
 
     public Map<String, Integer> all(int partitions) {
         Map<String, Integer> m = new LinkedHashMap<>();
-        for (String t : new String[] {telemetry, externalEvents, allocations, shadows, commands, anomalies, deadLetters, modelReleases, modelAlerts}) {
+        for (String t : new String[] {telemetry, externalEvents, allocations, scalingControl, shadows, commands, anomalies, deadLetters, modelReleases, modelAlerts}) {
             m.put(t, partitions);
         }
         return m;

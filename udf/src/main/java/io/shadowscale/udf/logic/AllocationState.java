@@ -4,8 +4,9 @@ import io.shadowscale.schema.AllocationUpdate;
 
 /**
  * The orchestrator's view of a workload's allocation, from the platform's reports or, until the
- * first report, assumed from observed use; plus the policy's memory (cooldown, scale-in
- * stabilisation). A Flink POJO.
+ * first report, assumed from observed use; advanced by the orchestrator's own commands until the
+ * platform acknowledges them (an {@link AllocationUpdate} whose {@code appliedCommandId} names the
+ * command) or they expire. Plus the policy's memory (cooldown, scale-in stabilisation). A Flink POJO.
  */
 public class AllocationState {
     /** True once the platform reported an allocation; false while it is assumed. */
@@ -14,11 +15,20 @@ public class AllocationState {
     public double cpuPerReplica;
     public long memoryPerReplicaBytes;
     public long storageBytes;
+    /** Network cap of the whole workload in bytes/s; 0 = none known. */
+    public long networkCapBytesPerSec;
     public double maxCpuPerReplica;
     public long maxMemoryPerReplicaBytes;
+    /** For the pricing catalogue; null = its default row. */
+    public String region;
+    public String nodePool;
     public long lastCommandAt = Long.MIN_VALUE;
     /** Since when the scale-in condition holds without a break, or MIN_VALUE. */
     public long lowSince = Long.MIN_VALUE;
+    /** The last command assumed applied but not acknowledged yet (null when none). */
+    public String pendingCommandId;
+    /** After this (the command's expiry) a report without the acknowledgement wins again. */
+    public long pendingUntil = Long.MIN_VALUE;
 
     public AllocationState() {}
 
@@ -30,15 +40,52 @@ public class AllocationState {
         return (double) replicas * memoryPerReplicaBytes;
     }
 
-    public void apply(AllocationUpdate u, double defaultMaxCpu, long defaultMaxMemory) {
+    public AllocationState copy() {
+        AllocationState c = new AllocationState();
+        c.reported = reported;
+        c.replicas = replicas;
+        c.cpuPerReplica = cpuPerReplica;
+        c.memoryPerReplicaBytes = memoryPerReplicaBytes;
+        c.storageBytes = storageBytes;
+        c.networkCapBytesPerSec = networkCapBytesPerSec;
+        c.maxCpuPerReplica = maxCpuPerReplica;
+        c.maxMemoryPerReplicaBytes = maxMemoryPerReplicaBytes;
+        c.region = region;
+        c.nodePool = nodePool;
+        c.lastCommandAt = lastCommandAt;
+        c.lowSince = lowSince;
+        c.pendingCommandId = pendingCommandId;
+        c.pendingUntil = pendingUntil;
+        return c;
+    }
+
+    /**
+     * Takes a platform report. While one of our commands is pending, a report that does not
+     * acknowledge it (written before the platform applied it) only updates the limits: taking
+     * its sizes would undo the command in our view and make the policy issue it again.
+     *
+     * @return true when the report's sizes were taken
+     */
+    public boolean apply(AllocationUpdate u, double defaultMaxCpu, long defaultMaxMemory) {
+        long at = u.getReportedAt().toEpochMilli();
+        boolean acknowledges = pendingCommandId != null && pendingCommandId.equals(u.getAppliedCommandId());
+        boolean stale = pendingCommandId != null && !acknowledges && at < pendingUntil;
         reported = true;
-        replicas = u.getReplicas();
-        cpuPerReplica = u.getCpuPerReplica();
-        memoryPerReplicaBytes = u.getMemoryPerReplicaBytes();
-        storageBytes = u.getStorageBytes();
+        if (u.getRegion() != null) region = u.getRegion();
+        if (u.getNodePool() != null) nodePool = u.getNodePool();
+        if (!stale) {
+            replicas = u.getReplicas();
+            cpuPerReplica = u.getCpuPerReplica();
+            memoryPerReplicaBytes = u.getMemoryPerReplicaBytes();
+            storageBytes = u.getStorageBytes();
+            pendingCommandId = null;
+            pendingUntil = Long.MIN_VALUE;
+        }
+        if (u.getNetworkCapBytesPerSec() != null) networkCapBytesPerSec = u.getNetworkCapBytesPerSec();
         maxCpuPerReplica = u.getMaxCpuPerReplica() != null ? u.getMaxCpuPerReplica() : Math.max(defaultMaxCpu, cpuPerReplica);
         maxMemoryPerReplicaBytes = u.getMaxMemoryPerReplicaBytes() != null
                 ? u.getMaxMemoryPerReplicaBytes() : Math.max(defaultMaxMemory, memoryPerReplicaBytes);
+        return !stale;
     }
 
     @Override

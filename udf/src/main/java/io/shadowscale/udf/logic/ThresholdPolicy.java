@@ -2,15 +2,24 @@ package io.shadowscale.udf.logic;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
+import io.shadowscale.schema.ForecastDriver;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingAction;
 import io.shadowscale.schema.ScalingCommand;
+import io.shadowscale.schema.ScalingTrigger;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.ShadowOptions;
+import io.shadowscale.udf.logic.scaling.CapacityClasses;
+import io.shadowscale.udf.logic.scaling.Explanations;
+import io.shadowscale.udf.logic.scaling.Guard;
+import io.shadowscale.udf.logic.scaling.PricingCatalog;
+import io.shadowscale.udf.logic.scaling.ResourceSimulator;
 
 /**
  * Decides from one shadow (all steps of a forecast) and the current allocation whether to
@@ -18,26 +27,35 @@ import io.shadowscale.udf.ShadowOptions;
  *
  * <ul>
  *   <li>Required capacity per step = chosen quantile ÷ target utilisation (CPU and memory).</li>
+ *   <li>Reactive safety net first: when the actual use of the bucket just closed already
+ *       exceeds the allocation, scale at once (no lead time, no cooldown), sized for the larger of
+ *       that use and the forecast.</li>
  *   <li>Scale up when a step's requirement exceeds the allocation: sized for the peak over the
  *       horizon, effective at the first crossing minus the provisioning lead time. In-place
  *       resize when the per-replica size fits the instance limits, else scale out (bounded by
  *       the maximum step and replica count).</li>
- *   <li>Scale in only when p99 over the whole horizon stays below the scale-in utilisation for
- *       the stabilisation window and the cooldown has passed.</li>
+ *   <li>Scale in only when the upper quantile (p99) over the whole horizon stays below the
+ *       scale-in utilisation for the stabilisation window and the cooldown has passed.</li>
  *   <li>Storage grows when the p99 at the end of the horizon exceeds its target utilisation.</li>
  * </ul>
- * Pure Java: the job, backtests and what-if runs share it.
+ * Every command carries its cost before and after (the pricing catalogue, with the recommended
+ * capacity class), the factors behind it and a one-line summary. Pure Java: the job, backtests and
+ * what-if runs share it.
  */
 public final class ThresholdPolicy {
 
-    static final double CPU_GRAIN = 0.25;
+    public static final double CPU_GRAIN = 0.25;
     static final long MEMORY_GRAIN = 256L << 20;
     static final long STORAGE_GRAIN = 1L << 30;
+    /** How many of the forecast's drivers an explanation names. */
+    static final int TOP_DRIVERS = 3;
 
     private final ShadowOptions o;
+    private final PricingCatalog catalog;
 
     public ThresholdPolicy(ShadowOptions options) {
         this.o = options;
+        this.catalog = options.pricingCatalog();
     }
 
     /** The allocation assumed before the platform reports one: what a reactive autoscaler at the target utilisation would hold now. */
@@ -54,24 +72,42 @@ public final class ThresholdPolicy {
         return a;
     }
 
+    public ScalingCommand decide(ShadowHorizon horizon, AllocationState a) {
+        return decide(horizon, a, Guard.NONE);
+    }
+
+    /** What a decision is made of, before it becomes a command. */
+    private static final class Plan {
+        ScalingTrigger trigger;
+        ScalingAction action;
+        String resource;
+        int toReplicas;
+        double toCpu;
+        long toMemory;
+        long toStorage;
+        long effectiveAt;
+        long leadMs;
+        String limit = "none";
+        double required;
+        double peakForecast;
+        String text;
+    }
+
     /**
      * @return the command to issue, or null; updates the policy memory in {@code a} (and the
      *     allocation itself when the command will be applied, i.e. not a dry run)
      */
-    public ScalingCommand decide(ShadowHorizon horizon, AllocationState a) {
+    public ScalingCommand decide(ShadowHorizon horizon, AllocationState a, Guard guard) {
         List<ResourceShadow> steps = horizon.getSteps();
         if (steps.isEmpty()) {
             return null;
         }
         long decidedAt = horizon.getGeneratedAt().toEpochMilli();
-        boolean fallback = steps.get(0).getFallback();
-        String modelNote = " Forecast: " + steps.get(0).getModelId() + (fallback ? " (fallback)." : ".");
-
         double capCpu = a.cpuCapacity();
         double capMem = a.memoryCapacity();
         int crossing = -1;
         double peakCpu = 0, peakMem = 0;
-        int peakCpuStep = 0;
+        int peakCpuStep = 0, peakMemStep = 0;
         for (int i = 0; i < steps.size(); i++) {
             double needCpu = quantile(steps.get(i), true) / o.targetCpuUtilization;
             double needMem = quantile(steps.get(i), false) / o.targetMemoryUtilization;
@@ -79,7 +115,10 @@ public final class ThresholdPolicy {
                 peakCpu = needCpu;
                 peakCpuStep = i;
             }
-            peakMem = Math.max(peakMem, needMem);
+            if (needMem > peakMem) {
+                peakMem = needMem;
+                peakMemStep = i;
+            }
             if (crossing < 0 && (needCpu > capCpu * 1.0001 || needMem > capMem * 1.0001)) {
                 crossing = i;
             }
@@ -90,143 +129,338 @@ public final class ThresholdPolicy {
             toStorage = roundUp((long) Math.ceil(last.getStorageP99() / o.targetStorageUtilization), STORAGE_GRAIN);
         }
 
-        if (crossing >= 0) {
-            a.lowSince = Long.MIN_VALUE;
-            ResourceShadow cross = steps.get(crossing);
-            double perCpu = Math.max(a.cpuPerReplica, roundUp(peakCpu / a.replicas, CPU_GRAIN));
-            long perMem = Math.max(a.memoryPerReplicaBytes, roundUp((long) Math.ceil(peakMem / a.replicas), MEMORY_GRAIN));
-            ScalingAction action;
-            int toReplicas = a.replicas;
-            long lead;
-            if (perCpu <= a.maxCpuPerReplica && perMem <= a.maxMemoryPerReplicaBytes) {
-                action = ScalingAction.RESIZE_IN_PLACE;
-                lead = o.leadTimeInPlaceMs;
-            } else {
-                action = ScalingAction.SCALE_OUT;
-                lead = o.leadTimeScaleOutMs;
-                perCpu = a.cpuPerReplica;
-                perMem = a.memoryPerReplicaBytes;
-                int wanted = (int) Math.ceil(Math.max(peakCpu / perCpu, peakMem / perMem));
-                int maxStep = Math.max(1, (int) Math.floor(a.replicas * o.maxStepFraction));
-                toReplicas = clampReplicas(Math.min(wanted, a.replicas + maxStep));
-                if (toReplicas <= a.replicas) {
-                    return null; // already at max replicas: nothing the policy may do
+        Plan plan = null;
+        boolean overCpu = horizon.getLastCpu() > capCpu * 1.0001;
+        boolean overMem = horizon.getLastMemory() > capMem * 1.0001;
+        if (overCpu || overMem) {
+            // actual use is already above the allocation: the forecast missed it, act now
+            double needCpu = Math.max(peakCpu, horizon.getLastCpu() / o.targetCpuUtilization);
+            double needMem = Math.max(peakMem, horizon.getLastMemory() / o.targetMemoryUtilization);
+            plan = scaleUp(a, needCpu, needMem);
+            if (plan != null) {
+                a.lowSince = Long.MIN_VALUE;
+                plan.trigger = ScalingTrigger.SAFETY_NET;
+                plan.resource = overCpu ? "cpu" : "memory";
+                plan.effectiveAt = decidedAt;
+                plan.leadMs = 0;
+                plan.required = overCpu ? needCpu : needMem;
+                plan.peakForecast = overCpu ? horizon.getLastCpu() : horizon.getLastMemory();
+                plan.text = overCpu
+                        ? String.format(Locale.ROOT, "Safety net: CPU use %s in the last bucket exceeds the allocation of %s (%s); at %s target utilisation that needs %s.",
+                                ScalingFormat.cores(horizon.getLastCpu()), ScalingFormat.cores(capCpu), a, ScalingFormat.pct(o.targetCpuUtilization), ScalingFormat.cores(needCpu))
+                        : String.format(Locale.ROOT, "Safety net: memory use %s in the last bucket exceeds the allocation of %s (%s); at %s target utilisation that needs %s.",
+                                ScalingFormat.bytes(horizon.getLastMemory()), ScalingFormat.bytes(capMem), a, ScalingFormat.pct(o.targetMemoryUtilization), ScalingFormat.bytes(needMem));
+                plan.text += describeAction(plan, a) + " Effective now.";
+            }
+        } else if (crossing >= 0) {
+            plan = scaleUp(a, peakCpu, peakMem);
+            if (plan != null) {
+                a.lowSince = Long.MIN_VALUE;
+                ResourceShadow cross = steps.get(crossing);
+                long crossingAt = cross.getTimestamp().toEpochMilli();
+                plan.trigger = ScalingTrigger.FORECAST;
+                plan.effectiveAt = Math.max(decidedAt, crossingAt - plan.leadMs);
+                boolean cpu = peakCpu / Math.max(capCpu, 1e-9) >= peakMem / Math.max(capMem, 1e-9);
+                plan.resource = cpu ? "cpu" : "memory";
+                if (cpu) {
+                    plan.required = peakCpu;
+                    plan.peakForecast = quantile(steps.get(peakCpuStep), true);
+                    plan.text = String.format(Locale.ROOT,
+                            "CPU p%d forecast reaches %s at %s (peak %s at %s); at %s target utilisation that needs %s, allocation has %s (%s).",
+                            o.provisionQuantile, ScalingFormat.cores(quantile(cross, true)), ScalingFormat.time(crossingAt),
+                            ScalingFormat.cores(plan.peakForecast), ScalingFormat.time(steps.get(peakCpuStep).getTimestamp().toEpochMilli()),
+                            ScalingFormat.pct(o.targetCpuUtilization), ScalingFormat.cores(peakCpu), ScalingFormat.cores(capCpu), a);
+                } else {
+                    plan.required = peakMem;
+                    plan.peakForecast = quantile(steps.get(peakMemStep), false);
+                    plan.text = String.format(Locale.ROOT,
+                            "Memory p%d forecast reaches %s at %s; at %s target utilisation that needs %s, allocation has %s (%s).",
+                            o.provisionQuantile, ScalingFormat.bytes(quantile(cross, false)), ScalingFormat.time(crossingAt),
+                            ScalingFormat.pct(o.targetMemoryUtilization), ScalingFormat.bytes(peakMem), ScalingFormat.bytes(capMem), a);
                 }
+                plan.text += describeAction(plan, a)
+                        + String.format(Locale.ROOT, ", effective %s (%d min lead).", ScalingFormat.time(plan.effectiveAt), plan.leadMs / 60_000);
             }
-            long crossingAt = cross.getTimestamp().toEpochMilli();
-            long effectiveAt = Math.max(decidedAt, crossingAt - lead);
-            String which = peakCpu / Math.max(capCpu, 1e-9) >= peakMem / Math.max(capMem, 1e-9) ? "CPU" : "Memory";
-            String reason;
-            if ("CPU".equals(which)) {
-                reason = String.format(Locale.ROOT,
-                        "CPU p%d forecast reaches %s at %s (peak %s at %s); at %s target utilisation that needs %s, allocation has %s (%s).",
-                        o.provisionQuantile, ScalingFormat.cores(quantile(cross, true)), ScalingFormat.time(crossingAt),
-                        ScalingFormat.cores(quantile(steps.get(peakCpuStep), true)),
-                        ScalingFormat.time(steps.get(peakCpuStep).getTimestamp().toEpochMilli()),
-                        ScalingFormat.pct(o.targetCpuUtilization), ScalingFormat.cores(peakCpu), ScalingFormat.cores(capCpu), a);
-            } else {
-                reason = String.format(Locale.ROOT,
-                        "Memory p%d forecast reaches %s at %s; at %s target utilisation that needs %s, allocation has %s (%s).",
-                        o.provisionQuantile, ScalingFormat.bytes(quantile(cross, false)), ScalingFormat.time(crossingAt),
-                        ScalingFormat.pct(o.targetMemoryUtilization), ScalingFormat.bytes(peakMem), ScalingFormat.bytes(capMem), a);
-            }
-            reason += action == ScalingAction.RESIZE_IN_PLACE
-                    ? String.format(Locale.ROOT, " Resize in place to %d × %s / %s", toReplicas, ScalingFormat.cores(perCpu), ScalingFormat.bytes(perMem))
-                    : String.format(Locale.ROOT, " In-place resize would exceed the instance limit (%s / %s per replica): scale out to %d replicas",
-                            ScalingFormat.cores(a.maxCpuPerReplica), ScalingFormat.bytes(a.maxMemoryPerReplicaBytes), toReplicas);
-            reason += String.format(Locale.ROOT, ", effective %s (%d min lead).", ScalingFormat.time(effectiveAt), lead / 60_000);
-            if (toStorage > a.storageBytes) {
-                reason += " Storage p99 " + ScalingFormat.bytes(last.getStorageP99()) + " at the horizon: grow to " + ScalingFormat.bytes(toStorage) + ".";
-            }
-            return issue(horizon, a, action, toReplicas, perCpu, perMem, toStorage, decidedAt, effectiveAt, reason + modelNote, fallback);
+        } else {
+            plan = scaleIn(steps, a, decidedAt);
         }
+        if (plan == null && toStorage > a.storageBytes) {
+            plan = new Plan();
+            plan.trigger = ScalingTrigger.STORAGE;
+            plan.action = ScalingAction.RESIZE_IN_PLACE;
+            plan.resource = "storage";
+            plan.toReplicas = a.replicas;
+            plan.toCpu = a.cpuPerReplica;
+            plan.toMemory = a.memoryPerReplicaBytes;
+            plan.effectiveAt = decidedAt;
+            plan.required = last.getStorageP99() / o.targetStorageUtilization;
+            plan.peakForecast = last.getStorageP99();
+            plan.text = "Storage p99 forecast " + ScalingFormat.bytes(last.getStorageP99()) + " at " + ScalingFormat.time(last.getTimestamp().toEpochMilli())
+                    + " exceeds " + ScalingFormat.pct(o.targetStorageUtilization) + " of " + ScalingFormat.bytes(a.storageBytes)
+                    + ": grow storage to " + ScalingFormat.bytes(toStorage) + " now.";
+        }
+        if (plan == null) {
+            return null;
+        }
+        plan.toStorage = toStorage;
+        if (plan.trigger != ScalingTrigger.STORAGE && toStorage > a.storageBytes) {
+            plan.text += " Storage p99 " + ScalingFormat.bytes(last.getStorageP99()) + " at the horizon: grow to " + ScalingFormat.bytes(toStorage) + ".";
+        }
+        return issue(horizon, a, plan, decidedAt, guard);
+    }
 
-        // scale in: the upper band stays low over the whole horizon for the stabilisation window
-        double max99Cpu = 0, max99Mem = 0;
+    /** In place when the per-replica size fits the instance, else scale out; null when the bounds allow nothing. */
+    private Plan scaleUp(AllocationState a, double needCpu, double needMem) {
+        Plan p = new Plan();
+        double perCpu = Math.max(a.cpuPerReplica, roundUp(needCpu / a.replicas, CPU_GRAIN));
+        long perMem = Math.max(a.memoryPerReplicaBytes, roundUp((long) Math.ceil(needMem / a.replicas), MEMORY_GRAIN));
+        p.toReplicas = a.replicas;
+        if (perCpu <= a.maxCpuPerReplica + 1e-9 && perMem <= a.maxMemoryPerReplicaBytes) {
+            p.action = ScalingAction.RESIZE_IN_PLACE;
+            p.leadMs = o.leadTimeInPlaceMs;
+            p.toCpu = perCpu;
+            p.toMemory = perMem;
+            return p;
+        }
+        p.action = ScalingAction.SCALE_OUT;
+        p.leadMs = o.leadTimeScaleOutMs;
+        p.limit = "instance-limit";
+        p.toCpu = a.cpuPerReplica;
+        p.toMemory = a.memoryPerReplicaBytes;
+        int wanted = (int) Math.ceil(Math.max(needCpu / p.toCpu, needMem / p.toMemory) - 1e-9);
+        int maxStep = Math.max(1, (int) Math.floor(a.replicas * o.maxStepFraction));
+        int to = Math.min(wanted, a.replicas + maxStep);
+        if (to < wanted) p.limit = "max-step";
+        if (to > o.maxReplicas) p.limit = "max-replicas";
+        p.toReplicas = clampReplicas(to);
+        if (p.toReplicas > a.replicas) {
+            return p;
+        }
+        // at the replica ceiling: grow each replica as far as the instance allows
+        double cpu = Math.min(a.maxCpuPerReplica, perCpu);
+        long mem = Math.min(a.maxMemoryPerReplicaBytes, perMem);
+        if (cpu <= a.cpuPerReplica + 1e-9 && mem <= a.memoryPerReplicaBytes) {
+            return null;
+        }
+        p.action = ScalingAction.RESIZE_IN_PLACE;
+        p.leadMs = o.leadTimeInPlaceMs;
+        p.limit = "max-replicas";
+        p.toReplicas = a.replicas;
+        p.toCpu = Math.max(cpu, a.cpuPerReplica);
+        p.toMemory = Math.max(mem, a.memoryPerReplicaBytes);
+        return p;
+    }
+
+    private String describeAction(Plan p, AllocationState a) {
+        if (p.action == ScalingAction.SCALE_OUT) {
+            String s = String.format(Locale.ROOT, " In-place resize would exceed the instance limit (%s / %s per replica): scale out to %d replicas",
+                    ScalingFormat.cores(a.maxCpuPerReplica), ScalingFormat.bytes(a.maxMemoryPerReplicaBytes), p.toReplicas);
+            if (!"instance-limit".equals(p.limit)) s += " (capped by " + p.limit + ")";
+            return s;
+        }
+        String s = String.format(Locale.ROOT, " Resize in place to %d × %s / %s", p.toReplicas, ScalingFormat.cores(p.toCpu), ScalingFormat.bytes(p.toMemory));
+        if ("max-replicas".equals(p.limit)) s += " (at the replica maximum)";
+        return s;
+    }
+
+    /** Scale in: the upper band stays low over the whole horizon for the stabilisation window. */
+    private Plan scaleIn(List<ResourceShadow> steps, AllocationState a, long decidedAt) {
+        double capCpu = a.cpuCapacity(), capMem = a.memoryCapacity();
+        double max99Cpu = 0, max99Mem = 0, maxNeedCpu = 0, maxNeedMem = 0;
         for (ResourceShadow s : steps) {
-            max99Cpu = Math.max(max99Cpu, s.getCpuP99());
-            max99Mem = Math.max(max99Mem, s.getMemoryP99());
+            max99Cpu = Math.max(max99Cpu, o.scaleInQuantile == 90 ? s.getCpuP90() : s.getCpuP99());
+            max99Mem = Math.max(max99Mem, o.scaleInQuantile == 90 ? s.getMemoryP90() : s.getMemoryP99());
+            maxNeedCpu = Math.max(maxNeedCpu, quantile(s, true) / o.targetCpuUtilization);
+            maxNeedMem = Math.max(maxNeedMem, quantile(s, false) / o.targetMemoryUtilization);
         }
         boolean low = max99Cpu < o.scaleInUtilization * capCpu && max99Mem < o.scaleInUtilization * capMem;
         if (!low) {
             a.lowSince = Long.MIN_VALUE;
-        } else {
-            if (a.lowSince == Long.MIN_VALUE) {
-                a.lowSince = decidedAt;
-            }
-            boolean stable = decidedAt - a.lowSince >= o.scaleInStabilizationMs;
-            boolean cooled = a.lastCommandAt == Long.MIN_VALUE || decidedAt - a.lastCommandAt >= o.cooldownMs;
-            if (stable && cooled) {
-                double needCpu = max99Cpu / o.targetCpuUtilization;
-                double needMem = max99Mem / o.targetMemoryUtilization;
-                int wanted = clampReplicas((int) Math.ceil(Math.max(needCpu / a.cpuPerReplica, needMem / a.memoryPerReplicaBytes)));
-                int maxStep = Math.max(1, (int) Math.floor(a.replicas * o.maxStepFraction / 2));
-                int toReplicas = Math.max(wanted, a.replicas - maxStep);
-                double perCpu = a.cpuPerReplica;
-                long perMem = a.memoryPerReplicaBytes;
-                ScalingAction action = ScalingAction.SCALE_IN;
-                if (toReplicas >= a.replicas) {
-                    // at the replica floor: shrink each replica instead, if that saves a quarter or more
-                    toReplicas = a.replicas;
-                    perCpu = Math.max(CPU_GRAIN, roundUp(needCpu / a.replicas, CPU_GRAIN));
-                    perMem = Math.max(MEMORY_GRAIN, roundUp((long) Math.ceil(needMem / a.replicas), MEMORY_GRAIN));
-                    if (perCpu > 0.75 * a.cpuPerReplica) {
-                        return toStorage > a.storageBytes ? storageOnly(horizon, a, toStorage, decidedAt, modelNote, fallback) : null;
-                    }
-                    perMem = Math.min(perMem, a.memoryPerReplicaBytes);
-                    action = ScalingAction.RESIZE_IN_PLACE;
-                }
-                String reason = String.format(Locale.ROOT,
-                        "CPU p99 stays at or below %s and memory p99 at or below %s over the next %d min, under %s of the allocation (%s) for %d min.",
-                        ScalingFormat.cores(max99Cpu), ScalingFormat.bytes(max99Mem), steps.size() * horizonStepMinutes(steps),
-                        ScalingFormat.pct(o.scaleInUtilization), a, (decidedAt - a.lowSince) / 60_000)
-                        + String.format(Locale.ROOT, " Scale in to %d × %s / %s.", toReplicas, ScalingFormat.cores(perCpu), ScalingFormat.bytes(perMem));
-                a.lowSince = Long.MIN_VALUE;
-                return issue(horizon, a, action, toReplicas, perCpu, perMem, toStorage, decidedAt, decidedAt, reason + modelNote, fallback);
-            }
+            return null;
         }
-        if (toStorage > a.storageBytes) {
-            return storageOnly(horizon, a, toStorage, decidedAt, modelNote, fallback);
+        if (a.lowSince == Long.MIN_VALUE) {
+            a.lowSince = decidedAt;
         }
-        return null;
+        boolean stable = decidedAt - a.lowSince >= o.scaleInStabilizationMs;
+        boolean cooled = a.lastCommandAt == Long.MIN_VALUE || decidedAt - a.lastCommandAt >= o.cooldownMs;
+        if (!stable || !cooled) {
+            return null;
+        }
+        // down to what scale-up would provision (quantile ÷ target), never below the p99 itself
+        double needCpu = Math.max(maxNeedCpu, max99Cpu);
+        double needMem = Math.max(maxNeedMem, max99Mem);
+        Plan p = new Plan();
+        p.trigger = ScalingTrigger.SCALE_IN;
+        p.resource = needCpu / Math.max(capCpu, 1e-9) >= needMem / Math.max(capMem, 1e-9) ? "cpu" : "memory";
+        p.required = "cpu".equals(p.resource) ? needCpu : needMem;
+        p.peakForecast = "cpu".equals(p.resource) ? max99Cpu : max99Mem;
+        p.effectiveAt = decidedAt;
+        int wanted = clampReplicas((int) Math.ceil(Math.max(needCpu / a.cpuPerReplica, needMem / a.memoryPerReplicaBytes)));
+        int maxStep = Math.max(1, (int) Math.floor(a.replicas * o.maxStepFraction / 2));
+        p.toReplicas = Math.max(wanted, a.replicas - maxStep);
+        if (p.toReplicas > wanted) p.limit = "max-step";
+        if (wanted == o.minReplicas && p.toReplicas == o.minReplicas) p.limit = "min-replicas";
+        p.toCpu = a.cpuPerReplica;
+        p.toMemory = a.memoryPerReplicaBytes;
+        p.action = ScalingAction.SCALE_IN;
+        if (p.toReplicas >= a.replicas) {
+            // at the replica floor: shrink each replica instead, if that saves enough to be worth a restart
+            p.toReplicas = a.replicas;
+            p.toCpu = Math.max(CPU_GRAIN, roundUp(needCpu / a.replicas, CPU_GRAIN));
+            long perMem = Math.max(MEMORY_GRAIN, roundUp((long) Math.ceil(needMem / a.replicas), MEMORY_GRAIN));
+            if (p.toCpu > o.minShrinkRatio * a.cpuPerReplica) {
+                return null;
+            }
+            p.toMemory = Math.min(perMem, a.memoryPerReplicaBytes);
+            p.action = ScalingAction.RESIZE_IN_PLACE;
+            p.limit = "min-replicas";
+        }
+        p.text = String.format(Locale.ROOT,
+                "CPU p%d stays at or below %s and memory p%d at or below %s over the next %d min, under %s of the allocation (%s) for %d min.",
+                o.scaleInQuantile, ScalingFormat.cores(max99Cpu), o.scaleInQuantile, ScalingFormat.bytes(max99Mem), steps.size() * horizonStepMinutes(steps),
+                ScalingFormat.pct(o.scaleInUtilization), a, (decidedAt - a.lowSince) / 60_000)
+                + String.format(Locale.ROOT, " Scale in to %d × %s / %s.", p.toReplicas, ScalingFormat.cores(p.toCpu), ScalingFormat.bytes(p.toMemory));
+        a.lowSince = Long.MIN_VALUE;
+        return p;
     }
 
-    private ScalingCommand storageOnly(ShadowHorizon h, AllocationState a, long toStorage, long decidedAt, String modelNote, boolean fallback) {
-        ResourceShadow last = h.getSteps().get(h.getSteps().size() - 1);
-        String reason = "Storage p99 forecast " + ScalingFormat.bytes(last.getStorageP99()) + " at " + ScalingFormat.time(last.getTimestamp().toEpochMilli())
-                + " exceeds " + ScalingFormat.pct(o.targetStorageUtilization) + " of " + ScalingFormat.bytes(a.storageBytes)
-                + ": grow storage to " + ScalingFormat.bytes(toStorage) + " now." + modelNote;
-        return issue(h, a, ScalingAction.RESIZE_IN_PLACE, a.replicas, a.cpuPerReplica, a.memoryPerReplicaBytes, toStorage, decidedAt, decidedAt, reason, fallback);
-    }
+    private ScalingCommand issue(ShadowHorizon h, AllocationState a, Plan p, long decidedAt, Guard guard) {
+        List<ResourceShadow> steps = h.getSteps();
+        boolean fallback = steps.get(0).getFallback();
+        String dryRunReason = guard.killSwitch() ? "kill-switch"
+                : o.dryRun ? "dry-run"
+                : o.dryRunTenants.contains(h.getTenantId()) || guard.dryRunTenants().contains(h.getTenantId()) ? "dry-run-tenant"
+                : null;
+        boolean dryRun = dryRunReason != null;
 
-    private ScalingCommand issue(ShadowHorizon h, AllocationState a, ScalingAction action, int toReplicas, double toCpu, long toMem,
-                                 long toStorage, long decidedAt, long effectiveAt, String reason, boolean fallback) {
-        boolean dryRun = o.isDryRun(h.getTenantId());
+        // cost and risk before and after, from the simulator with the recommended capacity classes
+        PricingCatalog.Price price = catalog.lookup(a.region, a.nodePool);
+        AllocationState after = a.copy();
+        after.replicas = p.toReplicas;
+        after.cpuPerReplica = p.toCpu;
+        after.memoryPerReplicaBytes = p.toMemory;
+        after.storageBytes = p.toStorage;
+        CapacityClasses.Choice before = CapacityClasses.choose(steps, h.getTags(), a.replicas, a.cpuPerReplica);
+        CapacityClasses.Choice choice = CapacityClasses.choose(steps, h.getTags(), after.replicas, after.cpuPerReplica);
+        ResourceSimulator.Result simBefore = ResourceSimulator.simulate(steps, a, price, before.spotShare());
+        ResourceSimulator.Result simAfter = ResourceSimulator.simulate(steps, after, price, choice.spotShare());
+        double costBefore = simBefore.costPerHour(), costAfter = simAfter.costPerHour();
+
+        List<ForecastDriver> top = Explanations.top(h.getDrivers(), p.resource, TOP_DRIVERS);
+        Map<String, Double> factors = new LinkedHashMap<>();
+        factors.put("quantile", (double) o.provisionQuantile);
+        factors.put("target_utilization", "memory".equals(p.resource) ? o.targetMemoryUtilization
+                : "storage".equals(p.resource) ? o.targetStorageUtilization : o.targetCpuUtilization);
+        factors.put("peak_forecast", p.peakForecast);
+        factors.put("required", p.required);
+        factors.put("allocated_before", allocated(a, p.resource));
+        factors.put("allocated_after", allocated(after, p.resource));
+        factors.put("saturation_probability_before", simBefore.maxSaturationProbability());
+        factors.put("saturation_probability_after", simAfter.maxSaturationProbability());
+        factors.put("lead_time_min", p.leadMs / 60_000.0);
+        factors.put("last_cpu", h.getLastCpu());
+        factors.put("cost_before_per_hour", costBefore);
+        factors.put("cost_after_per_hour", costAfter);
+        factors.put("cost_delta_per_hour", costAfter - costBefore);
+        factors.put("spot_share", choice.spotShare());
+        Explanations.driverFactors(top, factors);
+        String drivers = Explanations.drivers(top);
+
+        String reason = p.text;
+        if (!drivers.isEmpty()) reason += " Drivers: " + drivers + ".";
+        reason += String.format(Locale.ROOT, " Cost %s → %s (%s), %s: %s.", Explanations.money(costBefore), Explanations.money(costAfter),
+                Explanations.costDelta(costAfter - costBefore), choice.capacityClass().name().toLowerCase(Locale.ROOT).replace('_', '-'), choice.why());
+        reason += " Forecast: " + steps.get(0).getModelId() + (fallback ? " (fallback)." : ".");
+        String summary = summary(p, a, drivers, costAfter - costBefore);
+        if (dryRun) {
+            String prefix = "kill-switch".equals(dryRunReason)
+                    ? "[kill switch" + (guard.reason().isBlank() ? "" : ": " + guard.reason()) + "] " : "[dry run] ";
+            reason = prefix + reason;
+            summary = prefix + summary;
+        }
+
+        long expiresAt = p.effectiveAt + o.commandTtlMs;
         ScalingCommand c = ScalingCommand.newBuilder()
-                .setCommandId(commandId(h.getTenantId(), h.getWorkloadId(), action, decidedAt, toReplicas, toCpu, toMem, toStorage, o.policyName))
+                .setCommandId(commandId(h.getTenantId(), h.getWorkloadId(), p.action, decidedAt, p.toReplicas, p.toCpu, p.toMemory, p.toStorage, o.policyName))
                 .setTenantId(h.getTenantId())
                 .setWorkloadId(h.getWorkloadId())
-                .setAction(action)
-                .setFromReplicas(a.replicas).setToReplicas(toReplicas)
-                .setFromCpuPerReplica(a.cpuPerReplica).setToCpuPerReplica(toCpu)
-                .setFromMemoryPerReplicaBytes(a.memoryPerReplicaBytes).setToMemoryPerReplicaBytes(toMem)
-                .setFromStorageBytes(a.storageBytes).setToStorageBytes(toStorage)
+                .setAction(p.action)
+                .setFromReplicas(a.replicas).setToReplicas(p.toReplicas)
+                .setFromCpuPerReplica(a.cpuPerReplica).setToCpuPerReplica(p.toCpu)
+                .setFromMemoryPerReplicaBytes(a.memoryPerReplicaBytes).setToMemoryPerReplicaBytes(p.toMemory)
+                .setFromStorageBytes(a.storageBytes).setToStorageBytes(p.toStorage)
                 .setDecidedAt(Instant.ofEpochMilli(decidedAt))
-                .setEffectiveAt(Instant.ofEpochMilli(effectiveAt))
-                .setExpiresAt(Instant.ofEpochMilli(effectiveAt + o.commandTtlMs))
+                .setEffectiveAt(Instant.ofEpochMilli(p.effectiveAt))
+                .setExpiresAt(Instant.ofEpochMilli(expiresAt))
                 .setDryRun(dryRun)
                 .setPolicy(o.policyName)
                 .setFallbackForecast(fallback)
-                .setReason(dryRun ? "[dry run] " + reason : reason)
+                .setReason(reason)
+                .setSummary(summary)
+                .setTrigger(p.trigger)
+                .setResource(p.resource)
+                .setQuantile(p.trigger == ScalingTrigger.SAFETY_NET ? 0 : p.trigger == ScalingTrigger.SCALE_IN ? o.scaleInQuantile
+                        : p.trigger == ScalingTrigger.STORAGE ? 99 : o.provisionQuantile)
+                .setTargetUtilization(factors.get("target_utilization"))
+                .setRequiredCapacity(p.required)
+                .setLimit(p.limit)
+                .setDrivers(drivers)
+                .setFactors(factors)
+                .setCapacityClass(choice.capacityClass())
+                .setSpotShare(choice.spotShare())
+                .setCostBeforePerHour(costBefore)
+                .setCostAfterPerHour(costAfter)
+                .setPricing(price.key())
+                .setDryRunReason(dryRunReason)
                 .build();
         a.lastCommandAt = decidedAt;
         if (!dryRun) { // assume applied until the platform reports otherwise
-            a.replicas = toReplicas;
-            a.cpuPerReplica = toCpu;
-            a.memoryPerReplicaBytes = toMem;
-            a.storageBytes = toStorage;
+            a.replicas = p.toReplicas;
+            a.cpuPerReplica = p.toCpu;
+            a.memoryPerReplicaBytes = p.toMemory;
+            a.storageBytes = p.toStorage;
+            a.pendingCommandId = c.getCommandId();
+            a.pendingUntil = expiresAt;
         }
         return c;
+    }
+
+    private static double allocated(AllocationState a, String resource) {
+        switch (resource) {
+            case "memory": return a.memoryCapacity();
+            case "storage": return a.storageBytes;
+            default: return a.cpuCapacity();
+        }
+    }
+
+    /** One line: what, when, why (the first driver when there is one), and the cost delta. */
+    private String summary(Plan p, AllocationState a, String drivers, double costDelta) {
+        String what;
+        if (p.action == ScalingAction.RESIZE_IN_PLACE && p.trigger == ScalingTrigger.STORAGE) {
+            what = "Grow storage " + ScalingFormat.bytes(a.storageBytes) + " → " + ScalingFormat.bytes(p.toStorage);
+        } else if (p.action == ScalingAction.RESIZE_IN_PLACE) {
+            what = String.format(Locale.ROOT, "Resize %d × %s → %d × %s", a.replicas, ScalingFormat.cores(a.cpuPerReplica), p.toReplicas, ScalingFormat.cores(p.toCpu));
+        } else {
+            what = String.format(Locale.ROOT, "%s %d → %d replicas", p.action == ScalingAction.SCALE_OUT ? "Scale out" : "Scale in", a.replicas, p.toReplicas);
+        }
+        String label = Explanations.resourceLabel(p.resource);
+        String why;
+        switch (p.trigger) {
+            case SAFETY_NET:
+                why = "now: " + label + " use already exceeds the allocation";
+                break;
+            case SCALE_IN:
+                why = String.format(Locale.ROOT, "now: %s p%d stays under %s of the allocation", label, o.scaleInQuantile, ScalingFormat.pct(o.scaleInUtilization));
+                break;
+            case STORAGE:
+                why = "now: storage p99 nears exhaustion";
+                break;
+            default:
+                why = String.format(Locale.ROOT, "at %s, ahead of %s p%d ÷ %s target", ScalingFormat.time(p.effectiveAt), label, o.provisionQuantile,
+                        ScalingFormat.pct("memory".equals(p.resource) ? o.targetMemoryUtilization : o.targetCpuUtilization));
+        }
+        String first = drivers.isEmpty() ? "" : " (" + drivers.split("; ")[0] + ")";
+        return what + " " + why + first + "; " + Explanations.costDelta(costDelta);
     }
 
     /** Same decision ⇒ same id, so a replay after a failure produces the same ids. */

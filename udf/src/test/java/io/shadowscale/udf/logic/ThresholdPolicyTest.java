@@ -15,9 +15,20 @@ import io.shadowscale.schema.ScalingCommand;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.ShadowOptions;
 
-class ThresholdPolicyTest {
+public class ThresholdPolicyTest {
 
-    final ShadowOptions o = ShadowOptions.defaults();
+    final ShadowOptions o = skeletonOptions();
+
+    /** The mechanics are tested with the walking skeleton's settings (p90 up, p99 under 35% for 30 min down), not the tuned defaults. */
+    public static ShadowOptions skeletonOptions() {
+        ShadowOptions o = ShadowOptions.defaults();
+        o.provisionQuantile = 90;
+        o.scaleInQuantile = 99;
+        o.scaleInUtilization = 0.35;
+        o.scaleInStabilizationMs = java.time.Duration.ofMinutes(30).toMillis();
+        o.minShrinkRatio = 0.75;
+        return o;
+    }
 
     AllocationState alloc(int replicas, double cpuPer) {
         AllocationState a = new AllocationState();

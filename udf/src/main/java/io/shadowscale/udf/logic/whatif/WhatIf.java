@@ -93,23 +93,9 @@ public final class WhatIf {
         ThresholdPolicy policy = new ThresholdPolicy(options);
         boolean assumed = allocation == null;
         AllocationState before = assumed ? policy.assumedAllocation(h) : allocation;
-        AllocationState after = copy(before);
+        AllocationState after = before.copy();
         ScalingCommand c = policy.decide(h, after);
         return new Outcome(h, c, before, after, assumed);
-    }
-
-    private static AllocationState copy(AllocationState a) {
-        AllocationState c = new AllocationState();
-        c.reported = a.reported;
-        c.replicas = a.replicas;
-        c.cpuPerReplica = a.cpuPerReplica;
-        c.memoryPerReplicaBytes = a.memoryPerReplicaBytes;
-        c.storageBytes = a.storageBytes;
-        c.maxCpuPerReplica = a.maxCpuPerReplica;
-        c.maxMemoryPerReplicaBytes = a.maxMemoryPerReplicaBytes;
-        c.lastCommandAt = a.lastCommandAt;
-        c.lowSince = a.lowSince;
-        return c;
     }
 
     /** All campaigns of {@code events} plus {@code added}, without those whose id is in {@code removed}. */

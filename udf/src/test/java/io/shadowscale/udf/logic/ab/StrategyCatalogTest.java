@@ -38,7 +38,7 @@ class StrategyCatalogTest {
         assertThat(safe.targetCpuUtilization).isEqualTo(0.6);
         assertThat(safe.maxReplicas).as("kept from the job").isEqualTo(42);
         assertThat(safe.policyName).isEqualTo("safe");
-        assertThat(base.provisionQuantile).as("the job's options are not touched").isEqualTo(90);
+        assertThat(base.provisionQuantile).as("the job's options are not touched").isEqualTo(ShadowOptions.defaults().provisionQuantile);
         assertThat(c.all(base)).containsOnlyKeys("default", "safe");
     }
 

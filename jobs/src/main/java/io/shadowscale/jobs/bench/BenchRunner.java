@@ -80,7 +80,8 @@ public final class BenchRunner {
         }
     }
 
-    public record Report(BenchSettings settings, List<Run> runs, State state, JfrProfile profile) {
+    /** {@code latency}: the paced run at the first parallelism, or null when skipped. */
+    public record Report(BenchSettings settings, List<Run> runs, Run latency, State state, JfrProfile profile) {
     }
 
     public Report run() throws Exception {
@@ -100,8 +101,9 @@ public final class BenchRunner {
                 }
             }
         }
+        Run latency = s.latencyTicks > 0 ? paced(workloads, s.parallelisms.get(0)) : null;
         State state = s.stateWorkloads > 0 ? state() : null;
-        return new Report(s, runs, state, profile);
+        return new Report(s, runs, latency, state, profile);
     }
 
     // ---- graphs
@@ -110,7 +112,7 @@ public final class BenchRunner {
         StreamExecutionEnvironment env = environment(p, s.checkpointIntervalMs);
         ShadowOptions o = options();
         TelemetryGenerator gen = new TelemetryGenerator(w, TelemetryGenerator.Mode.RAW, o.maxFutureSkewMs, o.maxAheadOfPartitionMs);
-        DataStream<RawTelemetry> raw = env.fromSource(new TelemetrySource(gen, w.count(), events, 0), ValidTelemetryWatermarks.strategy(o), "Generated telemetry")
+        DataStream<RawTelemetry> raw = env.fromSource(new TelemetrySource(gen, w.count(), events), ValidTelemetryWatermarks.strategy(o), "Generated telemetry")
                 .process(new Meter<>(w.count(), s.effectiveWarmupTicks()), TypeInformation.of(RawTelemetry.class)).name("Meter");
         tail(raw.keyBy(new PassThroughKey(w)), "passthrough");
         return execute(env, "pass-through", p, events);
@@ -118,23 +120,49 @@ public final class BenchRunner {
 
     private Run pipeline(BenchWorkloads w, long events, int p) throws Exception {
         StreamExecutionEnvironment env = environment(p, s.checkpointIntervalMs);
-        ShadowPipeline.Outputs out = buildPipeline(env, w, events, 0, s.effectiveWarmupTicks());
+        ShadowPipeline.Outputs out = buildPipeline(env, new TelemetrySource(generator(w), w.count(), events), w, s.effectiveWarmupTicks());
+        probeLatency(out, w.startMs + s.effectiveWarmupTicks() * w.intervalMs);
+        return execute(env, "pipeline", p, events);
+    }
+
+    /**
+     * The latency run: the warm-up at full speed, then {@link BenchSettings#latencyTicks} samples per
+     * workload at {@link BenchSettings#latencyRate} events/s, so buckets close in bursts (every
+     * workload's bucket at once, as in production) with time between them, and the latency is the
+     * time the job takes to turn a burst into shadows, not the queueing of a saturated replay.
+     */
+    private Run paced(BenchWorkloads w, int p) throws Exception {
+        long warm = s.warmupTicks;
+        long events = (warm + s.latencyTicks) * w.count();
+        double rate = s.latencyRate > 0 ? s.latencyRate : w.count();
+        StreamExecutionEnvironment env = environment(p, s.checkpointIntervalMs);
+        ShadowPipeline.Outputs out = buildPipeline(env, new TelemetrySource(generator(w), w.count(), events, warm, rate, 0), w, warm);
+        probeLatency(out, w.startMs + warm * w.intervalMs);
+        progress.printf("latency: %d samples per workload at full speed, then %d at %,.0f events/s (a bucket closes every %.1f s)%n",
+                warm, s.latencyTicks, rate, w.count() * 5 / rate);
+        return execute(env, "latency", p, events);
+    }
+
+    private TelemetryGenerator generator(BenchWorkloads w) {
+        ShadowOptions o = options();
+        return new TelemetryGenerator(w, TelemetryGenerator.Mode.DECODE, o.maxFutureSkewMs, o.maxAheadOfPartitionMs);
+    }
+
+    private static void probeLatency(ShadowPipeline.Outputs out, long fromBucketEnd) {
         DataStream<Latency.Stamp> closed = out.rollups.map(new Latency.Closed()).name("Stamp: bucket closed");
         DataStream<Latency.Stamp> emitted = out.shadows.filter(r -> r.getStep() == 1).name("First step")
                 .map(new Latency.Emitted()).name("Stamp: shadow emitted");
         closed.keyBy(new Latency.ByKey()).connect(emitted.keyBy(new Latency.ByKey()))
-                .process(new Latency.Join()).uid("bench-latency").name("Latency: close → shadow")
+                .process(new Latency.Join(fromBucketEnd)).uid("bench-latency").name("Latency: close → shadow")
                 .sinkTo(new DiscardingSink<>()).name("Discard");
-        return execute(env, "pipeline", p, events);
     }
 
-    private ShadowPipeline.Outputs buildPipeline(StreamExecutionEnvironment env, BenchWorkloads w, long events, long pauseAfterTicks, long warmTicks) {
+    private ShadowPipeline.Outputs buildPipeline(StreamExecutionEnvironment env, TelemetrySource source, BenchWorkloads w, long warmTicks) {
         ShadowOptions o = options();
-        TelemetryGenerator gen = new TelemetryGenerator(w, TelemetryGenerator.Mode.DECODE, o.maxFutureSkewMs, o.maxAheadOfPartitionMs);
         ShadowPipeline.Sources sources = new ShadowPipeline.Sources() {
             @Override
             public DataStream<RawTelemetry> telemetry(StreamExecutionEnvironment e, WatermarkStrategy<RawTelemetry> watermarks) {
-                return e.fromSource(new TelemetrySource(gen, w.count(), events, pauseAfterTicks), watermarks, "Generated telemetry")
+                return e.fromSource(source, watermarks, "Generated telemetry")
                         .uid("source-telemetry")
                         .process(new Meter<>(w.count(), warmTicks), TypeInformation.of(RawTelemetry.class)).name("Meter");
             }
@@ -185,7 +213,8 @@ public final class BenchRunner {
 
     private StreamExecutionEnvironment environment(int p, long checkpointIntervalMs) {
         Configuration conf = new Configuration();
-        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(200)); // as ShadowJob
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(200)); // as ShadowJob.jobConfiguration
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         // accumulators reach the client with the heartbeats: often enough for progress lines
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
         if (checkpointIntervalMs > 0) {
@@ -273,7 +302,7 @@ public final class BenchRunner {
         long target = ticks * w.count();
         StreamExecutionEnvironment env = environment(s.parallelisms.get(0), 0);
         // more records than it will emit: the source pauses after `ticks` and the job is cancelled
-        buildPipeline(env, w, target * 2, ticks, ticks);
+        buildPipeline(env, new TelemetrySource(generator(w), w.count(), target * 2, 0, 0, ticks), w, ticks);
         progress.printf("state: %,d workloads × %d days of 5-minute samples (%,d events), then a savepoint ...%n", w.count(), s.stateDays, target);
         Path dir = Files.createTempDirectory("shadowscale-bench-savepoint-");
         JobClient client = env.executeAsync("shadowscale bench: state");

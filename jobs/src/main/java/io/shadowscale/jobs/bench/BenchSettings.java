@@ -14,6 +14,10 @@ public final class BenchSettings {
     public int repeat = 1;
     /** Samples of every workload before the throughput window opens (the model needs an hour of buckets). */
     public long warmupTicks = 65;
+    /** Samples per workload of the paced latency run after its warm-up; 0 skips it. */
+    public long latencyTicks = 30;
+    /** Events per second of the paced latency run; 0: one sample per workload per second (event time at 60× real time). */
+    public double latencyRate;
     /** 0: no checkpoints in the throughput runs. */
     public long checkpointIntervalMs;
     /** Workloads of the state-size run (state per workload does not depend on their number); 0 skips it. */

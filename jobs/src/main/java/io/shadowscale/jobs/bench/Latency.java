@@ -68,18 +68,36 @@ final class Latency {
 
     /** Pairs close and emission stamps; whichever arrives first waits in keyed state. */
     static final class Join extends KeyedCoProcessFunction<String, Stamp, Stamp, Void> {
+        /** Buckets ending before this (the warm-up) are not measured. */
+        private final long fromBucketEnd;
         private static final MapStateDescriptor<Long, Long> CLOSED = new MapStateDescriptor<>("closed", Types.LONG, Types.LONG);
         private static final MapStateDescriptor<Long, Long> EMITTED = new MapStateDescriptor<>("emitted", Types.LONG, Types.LONG);
         private transient MapState<Long, Long> closed;
         private transient MapState<Long, Long> emitted;
         private transient Histogram histogram;
+        /** Counts per millisecond, poured into the accumulator at close: the heartbeat thread serialises accumulators while the task runs, and a TreeMap must not change under it. */
+        private transient java.util.TreeMap<Integer, Integer> local;
+
+        Join(long fromBucketEnd) {
+            this.fromBucketEnd = fromBucketEnd;
+        }
 
         @Override
         public void open(OpenContext ctx) {
             closed = getRuntimeContext().getMapState(CLOSED);
             emitted = getRuntimeContext().getMapState(EMITTED);
             histogram = new Histogram();
+            local = new java.util.TreeMap<>();
             getRuntimeContext().addAccumulator(HISTOGRAM, histogram);
+        }
+
+        @Override
+        public void close() {
+            local.forEach((ms, n) -> {
+                for (int i = 0; i < n; i++) {
+                    histogram.add(ms);
+                }
+            });
         }
 
         @Override
@@ -89,7 +107,7 @@ final class Latency {
                 closed.put(close.bucketEnd, close.wallMs);
             } else {
                 emitted.remove(close.bucketEnd);
-                record(at - close.wallMs);
+                record(close.bucketEnd, at - close.wallMs);
             }
         }
 
@@ -100,12 +118,15 @@ final class Latency {
                 emitted.put(emission.bucketEnd, emission.wallMs);
             } else {
                 closed.remove(emission.bucketEnd);
-                record(emission.wallMs - at);
+                record(emission.bucketEnd, emission.wallMs - at);
             }
         }
 
-        private void record(long ms) {
-            histogram.add((int) Math.max(0, Math.min(Integer.MAX_VALUE, ms)));
+        private void record(long bucketEnd, long ms) {
+            if (bucketEnd < fromBucketEnd) {
+                return;
+            }
+            local.merge((int) Math.max(0, Math.min(Integer.MAX_VALUE, ms)), 1, Integer::sum);
         }
     }
 }

@@ -51,6 +51,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Samples per workload before the measured window (default: ${DEFAULT-VALUE}: the model needs an hour of buckets).")
     long warmup;
 
+    @Option(names = "--latency-samples", defaultValue = "30",
+            description = "Samples per workload of the paced latency run after its warm-up; 0 skips it (default: ${DEFAULT-VALUE}).")
+    long latencyTicks;
+
+    @Option(names = "--latency-rate", defaultValue = "0",
+            description = "Events/s of the paced latency run (default: one sample per workload per second, a bucket closing every 5 s).")
+    double latencyRate;
+
     @Option(names = "--checkpoint-interval-ms", defaultValue = "0", description = "Checkpoint the throughput runs this often (default: no checkpoints).")
     long checkpointIntervalMs;
 
@@ -116,6 +124,9 @@ final class BenchCommand implements Callable<Integer> {
         if (stateWorkloads < 0 || stateDays < 1 || stateDays > 60) {
             throw new CliException("--state-workloads must not be negative and --state-days must be between 1 and 60");
         }
+        if (latencyTicks < 0 || latencyRate < 0) {
+            throw new CliException("--latency-samples and --latency-rate must not be negative");
+        }
         if (!"onnx".equals(forecaster) && !"fallback".equals(forecaster)) {
             throw new CliException("--forecaster must be onnx or fallback");
         }
@@ -127,6 +138,8 @@ final class BenchCommand implements Callable<Integer> {
         s.repeat = repeat;
         s.warmupTicks = warmup;
         s.checkpointIntervalMs = checkpointIntervalMs;
+        s.latencyTicks = latencyTicks;
+        s.latencyRate = latencyRate;
         s.stateWorkloads = stateWorkloads;
         s.stateDays = stateDays;
         s.forecaster = forecaster;
@@ -151,17 +164,28 @@ final class BenchCommand implements Callable<Integer> {
             m.put("pipeline_eps", round(pipeEps));
             m.put("passthrough_eps", round(passEps));
             m.put("ratio", round3(pipeEps / passEps));
-            m.put("latency_p50_ms", BenchRunner.percentile(latency, 0.50));
-            m.put("latency_p99_ms", BenchRunner.percentile(latency, 0.99));
-            m.put("latency_max_ms", latency.isEmpty() ? Double.NaN : (double) latency.lastKey());
-            m.put("latency_samples", latency.values().stream().mapToLong(Integer::longValue).sum());
+            // a saturated replay: buckets close while the job is busy with the next ones, so this is mostly queueing
+            m.put("saturated_latency_p50_ms", BenchRunner.percentile(latency, 0.50));
+            m.put("saturated_latency_p99_ms", BenchRunner.percentile(latency, 0.99));
+            m.put("saturated_latency_samples", latency.values().stream().mapToLong(Integer::longValue).sum());
             m.put("outputs", pipe.isEmpty() ? Map.of() : pipe.get(0).outputs());
             perP.add(m);
         }
         Map<String, Object> head = perP.get(0);
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String k : List.of("pipeline_eps", "passthrough_eps", "ratio", "latency_p50_ms", "latency_p99_ms")) {
+        for (String k : List.of("pipeline_eps", "passthrough_eps", "ratio")) {
             out.put(k, head.get(k));
+        }
+        if (r.latency() != null) {
+            TreeMap<Integer, Integer> paced = r.latency().latencyMs();
+            out.put("latency_p50_ms", BenchRunner.percentile(paced, 0.50));
+            out.put("latency_p99_ms", BenchRunner.percentile(paced, 0.99));
+            out.put("latency_max_ms", paced.isEmpty() ? Double.NaN : (double) paced.lastKey());
+            out.put("latency_samples", paced.values().stream().mapToLong(Integer::longValue).sum());
+            out.put("latency_rate_eps", s.latencyRate > 0 ? s.latencyRate : s.workloads());
+        } else {
+            out.put("latency_p50_ms", head.get("saturated_latency_p50_ms"));
+            out.put("latency_p99_ms", head.get("saturated_latency_p99_ms"));
         }
         out.put("state_bytes_per_workload", r.state() == null ? null : round(r.state().bytesPerWorkload()));
         out.put("onnx_cpu_share", r.profile() == null ? null : round3(r.profile().onnxShare()));
@@ -178,7 +202,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> targets = new LinkedHashMap<>();
         targets.put("ratio_at_least_0.5", (double) head.get("ratio") >= 0.5);
         targets.put("pipeline_eps_at_least_100000", (double) head.get("pipeline_eps") >= 100_000);
-        targets.put("latency_p99_under_500_ms", (double) head.get("latency_p99_ms") < 500);
+        targets.put("latency_p99_under_500_ms", (double) out.get("latency_p99_ms") < 500);
         targets.put("state_under_64_KiB_per_workload", r.state() == null ? null : r.state().bytesPerWorkload() < 64 * 1024);
         out.put("targets", targets);
         return out;
@@ -194,11 +218,14 @@ final class BenchCommand implements Callable<Integer> {
     static String text(Map<String, Object> r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%,d workloads, %,d events per run, forecaster %s%n", r.get("workloads"), r.get("events_per_run"), r.get("forecaster")));
-        sb.append(String.format(Locale.ROOT, "%-12s %14s %16s %7s %10s %10s%n", "parallelism", "pipeline ev/s", "pass-through ev/s", "ratio", "p50 ms", "p99 ms"));
+        sb.append(String.format(Locale.ROOT, "%-12s %14s %18s %7s %22s%n", "parallelism", "pipeline ev/s", "pass-through ev/s", "ratio", "saturated p50/p99 ms"));
         for (Map<String, Object> m : (List<Map<String, Object>>) r.get("by_parallelism")) {
-            sb.append(String.format(Locale.ROOT, "%-12d %,14.0f %,16.0f %7.3f %10.0f %10.0f%n", m.get("parallelism"), m.get("pipeline_eps"),
-                    m.get("passthrough_eps"), m.get("ratio"), m.get("latency_p50_ms"), m.get("latency_p99_ms")));
+            sb.append(String.format(Locale.ROOT, "%-12d %,14.0f %,18.0f %7.3f %11.0f / %-8.0f%n", m.get("parallelism"), m.get("pipeline_eps"),
+                    m.get("passthrough_eps"), m.get("ratio"), m.get("saturated_latency_p50_ms"), m.get("saturated_latency_p99_ms")));
         }
+        sb.append(String.format(Locale.ROOT, "bucket close → shadow latency%s: p50 %.0f ms, p99 %.0f ms%n",
+                r.containsKey("latency_rate_eps") ? String.format(Locale.ROOT, " (paced at %,.0f events/s)", r.get("latency_rate_eps")) : "",
+                r.get("latency_p50_ms"), r.get("latency_p99_ms")));
         if (r.get("state_bytes_per_workload") != null) {
             sb.append(String.format(Locale.ROOT, "state: %,.0f bytes per workload after %s days (savepoint of %s workloads); by operator: %s%n",
                     r.get("state_bytes_per_workload"), r.get("state_days"), r.get("state_workloads"), r.get("state_bytes_by_operator")));

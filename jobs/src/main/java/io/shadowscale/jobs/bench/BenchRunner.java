@@ -66,10 +66,20 @@ public final class BenchRunner {
     }
 
     /** One throughput run. */
+    /**
+     * One run. {@code cpuMs}: CPU time of this JVM (the local cluster and nothing else runs in it)
+     * during the measured window; on a machine shared with other work, events per CPU-second is
+     * steadier than events per wall-clock second.
+     */
     public record Run(String graph, int parallelism, long events, long measuredEvents, long windowStartMs, long windowEndMs,
-                      double eps, Map<String, Long> outputs, TreeMap<Integer, Integer> latencyMs) {
+                      double eps, double cpuMs, Map<String, Long> outputs, TreeMap<Integer, Integer> latencyMs) {
         public long windowMs() {
             return windowEndMs - windowStartMs;
+        }
+
+        /** Events per second of CPU time in the window; NaN when the JVM does not report its CPU time. */
+        public double eventsPerCpuSecond() {
+            return cpuMs > 0 ? measuredEvents * 1000.0 / cpuMs : Double.NaN;
         }
     }
 
@@ -101,7 +111,10 @@ public final class BenchRunner {
                 }
             }
         }
-        Run latency = s.latencyTicks > 0 ? paced(workloads, s.parallelisms.get(0)) : null;
+        int head = s.parallelisms.get(0);
+        double measured = runs.stream().filter(r -> r.parallelism() == head && r.graph().equals("pipeline"))
+                .mapToDouble(Run::eps).min().orElse(workloads.count());
+        Run latency = s.latencyTicks > 0 ? paced(workloads, head, s.latencyRate > 0 ? s.latencyRate : measured / 2) : null;
         State state = s.stateWorkloads > 0 ? state() : null;
         return new Report(s, runs, latency, state, profile);
     }
@@ -127,20 +140,29 @@ public final class BenchRunner {
 
     /**
      * The latency run: the warm-up at full speed, then {@link BenchSettings#latencyTicks} samples per
-     * workload at {@link BenchSettings#latencyRate} events/s, so buckets close in bursts (every
-     * workload's bucket at once, as in production) with time between them, and the latency is the
-     * time the job takes to turn a burst into shadows, not the queueing of a saturated replay.
+     * workload at {@code rate} events/s (by default half the throughput just measured), so buckets
+     * close in bursts (every workload's bucket at once, as in production) with idle time between
+     * them, and the latency is the time the job takes to turn a burst into shadows, not the
+     * queueing of a saturated replay.
      */
-    private Run paced(BenchWorkloads w, int p) throws Exception {
+    private Run paced(BenchWorkloads w, int p, double rate) throws Exception {
         long warm = s.warmupTicks;
         long events = (warm + s.latencyTicks) * w.count();
-        double rate = s.latencyRate > 0 ? s.latencyRate : w.count();
         StreamExecutionEnvironment env = environment(p, s.checkpointIntervalMs);
         ShadowPipeline.Outputs out = buildPipeline(env, new TelemetrySource(generator(w), w.count(), events, warm, rate, 0), w, warm);
         probeLatency(out, w.startMs + warm * w.intervalMs);
         progress.printf("latency: %d samples per workload at full speed, then %d at %,.0f events/s (a bucket closes every %.1f s)%n",
                 warm, s.latencyTicks, rate, w.count() * 5 / rate);
-        return execute(env, "latency", p, events);
+        Run r = execute(env, "latency", p, events);
+        pacedRate = rate;
+        return r;
+    }
+
+    private double pacedRate;
+
+    /** Events/s of the latency run (after it ran). */
+    public double pacedRate() {
+        return pacedRate;
     }
 
     private TelemetryGenerator generator(BenchWorkloads w) {
@@ -227,6 +249,7 @@ public final class BenchRunner {
     private Run execute(StreamExecutionEnvironment env, String graph, int p, long events) throws Exception {
         progress.printf("%s, parallelism %d: %,d events ...%n", graph, p, events);
         long t0 = System.nanoTime();
+        CpuClock cpu = new CpuClock();
         JobClient client = env.executeAsync("shadowscale bench: " + graph);
         CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
         while (!done.isDone()) {
@@ -237,6 +260,7 @@ public final class BenchRunner {
                 progress.printf("  %,d/%,d events (%.0f s)%n", n, events, (System.nanoTime() - t0) / 1e9);
             }
         }
+        cpu.stop();
         Map<String, Object> acc = done.get().getAllAccumulatorResults();
         long total = longAcc(acc, Meter.EVENTS);
         long warmEvents = longAcc(acc, Meter.WARM_EVENTS);
@@ -259,8 +283,10 @@ public final class BenchRunner {
         @SuppressWarnings("unchecked")
         TreeMap<Integer, Integer> latency = (TreeMap<Integer, Integer>) acc.getOrDefault(Latency.HISTOGRAM, new TreeMap<Integer, Integer>());
         double eps = measured * 1000.0 / Math.max(1, window);
-        progress.printf("  %s, parallelism %d: %,.0f events/s (%,d events in %.1f s after warm-up)%n", graph, p, eps, measured, window / 1000.0);
-        return new Run(graph, p, total, measured, warmStart, end, eps, outputs, latency);
+        double cpuMs = cpu.between(warmStart, end);
+        progress.printf("  %s, parallelism %d: %,.0f events/s (%,d events in %.1f s after warm-up; %.1f CPU-s, %,.0f events per CPU-second)%n",
+                graph, p, eps, measured, window / 1000.0, cpuMs / 1000, measured * 1000.0 / cpuMs);
+        return new Run(graph, p, total, measured, warmStart, end, eps, cpuMs, outputs, latency);
     }
 
     private JfrProfile finishProfile(Recording rec, Run run) throws IOException {
@@ -288,6 +314,50 @@ public final class BenchRunner {
     private static long longAcc(Map<String, Object> acc, String name) {
         Object v = acc.get(name);
         return v instanceof Long l ? l : (name.endsWith("Ms") && !name.equals(Latency.HISTOGRAM) ? Long.MIN_VALUE : 0);
+    }
+
+    /** Samples this JVM's CPU time every 100 ms, to read the CPU spent in a window known only afterwards. */
+    private static final class CpuClock {
+        private final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-cpu-clock");
+            t.setDaemon(true);
+            return t;
+        });
+
+        CpuClock() {
+            timer.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
+        }
+
+        private void sample() {
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                samples.add(new long[] {System.currentTimeMillis(), sun.getProcessCpuTime()});
+            }
+        }
+
+        void stop() {
+            sample();
+            timer.shutdownNow();
+        }
+
+        /** CPU milliseconds between two wall-clock times (linear between samples); NaN without samples. */
+        double between(long fromMs, long toMs) {
+            return samples.size() < 2 ? Double.NaN : (at(toMs) - at(fromMs)) / 1e6;
+        }
+
+        private double at(long ms) {
+            synchronized (samples) {
+                long[] prev = samples.get(0);
+                for (long[] x : samples) {
+                    if (x[0] >= ms) {
+                        return x[0] == prev[0] ? x[1] : prev[1] + (x[1] - prev[1]) * (ms - prev[0]) / (double) (x[0] - prev[0]);
+                    }
+                    prev = x;
+                }
+                return prev[1];
+            }
+        }
     }
 
     // ---- state size

@@ -16,12 +16,12 @@ public final class BenchSettings {
     public long warmupTicks = 65;
     /** Samples per workload of the paced latency run after its warm-up; 0 skips it. */
     public long latencyTicks = 30;
-    /** Events per second of the paced latency run; 0: one sample per workload per second (event time at 60× real time). */
+    /** Events per second of the paced latency run; 0: half the pipeline's throughput measured at the first parallelism. */
     public double latencyRate;
     /** 0: no checkpoints in the throughput runs. */
     public long checkpointIntervalMs;
     /** Workloads of the state-size run (state per workload does not depend on their number); 0 skips it. */
-    public int stateWorkloads = 500;
+    public int stateWorkloads = 100;
     /** Days of 5-minute samples the state-size run folds in before its savepoint. */
     public int stateDays = 7;
     /** "onnx" or "fallback", as the job's --forecaster. */

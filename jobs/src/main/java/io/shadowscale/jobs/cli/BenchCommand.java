@@ -56,13 +56,13 @@ final class BenchCommand implements Callable<Integer> {
     long latencyTicks;
 
     @Option(names = "--latency-rate", defaultValue = "0",
-            description = "Events/s of the paced latency run (default: one sample per workload per second, a bucket closing every 5 s).")
+            description = "Events/s of the paced latency run (default: half the pipeline throughput just measured).")
     double latencyRate;
 
     @Option(names = "--checkpoint-interval-ms", defaultValue = "0", description = "Checkpoint the throughput runs this often (default: no checkpoints).")
     long checkpointIntervalMs;
 
-    @Option(names = "--state-workloads", defaultValue = "500", description = "Workloads of the state-size run; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-workloads", defaultValue = "100", description = "Workloads of the state-size run; 0 skips it (default: ${DEFAULT-VALUE}).")
     int stateWorkloads;
 
     @Option(names = "--state-days", defaultValue = "7", description = "Days of history before the state savepoint (default: ${DEFAULT-VALUE}).")
@@ -89,8 +89,12 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream progress = System.err;
         progress.printf(Locale.ROOT, "bench: %,d workloads (%d tenants × %d), %,d events per run, parallelism %s, forecaster %s%n",
                 s.workloads(), s.tenants, s.workloadsPerTenant, s.ticks() * s.workloads(), s.parallelisms, s.forecaster);
-        BenchRunner.Report report = new BenchRunner(s, progress).run();
+        BenchRunner runner = new BenchRunner(s, progress);
+        BenchRunner.Report report = runner.run();
         Map<String, Object> result = summary(report);
+        if (report.latency() != null) {
+            result.put("latency_rate_eps", Math.round(runner.pacedRate()));
+        }
         if (hotMethods > 0 && report.profile() != null) {
             progress.println("hot methods (self, share of sampled CPU):");
             progress.print(report.profile().table(report.profile().self, hotMethods));
@@ -164,6 +168,12 @@ final class BenchCommand implements Callable<Integer> {
             m.put("pipeline_eps", round(pipeEps));
             m.put("passthrough_eps", round(passEps));
             m.put("ratio", round3(pipeEps / passEps));
+            // the same per CPU-second of this JVM: steadier than wall-clock rates on a shared machine
+            double pipeCpu = median(pipe.stream().mapToDouble(BenchRunner.Run::eventsPerCpuSecond).toArray());
+            double passCpu = median(pass.stream().mapToDouble(BenchRunner.Run::eventsPerCpuSecond).toArray());
+            m.put("pipeline_events_per_cpu_s", round(pipeCpu));
+            m.put("passthrough_events_per_cpu_s", round(passCpu));
+            m.put("cpu_ratio", round3(pipeCpu / passCpu));
             // a saturated replay: buckets close while the job is busy with the next ones, so this is mostly queueing
             m.put("saturated_latency_p50_ms", BenchRunner.percentile(latency, 0.50));
             m.put("saturated_latency_p99_ms", BenchRunner.percentile(latency, 0.99));
@@ -173,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Map<String, Object> head = perP.get(0);
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String k : List.of("pipeline_eps", "passthrough_eps", "ratio")) {
+        for (String k : List.of("pipeline_eps", "passthrough_eps", "ratio", "pipeline_events_per_cpu_s", "passthrough_events_per_cpu_s", "cpu_ratio")) {
             out.put(k, head.get(k));
         }
         if (r.latency() != null) {
@@ -182,7 +192,6 @@ final class BenchCommand implements Callable<Integer> {
             out.put("latency_p99_ms", BenchRunner.percentile(paced, 0.99));
             out.put("latency_max_ms", paced.isEmpty() ? Double.NaN : (double) paced.lastKey());
             out.put("latency_samples", paced.values().stream().mapToLong(Integer::longValue).sum());
-            out.put("latency_rate_eps", s.latencyRate > 0 ? s.latencyRate : s.workloads());
         } else {
             out.put("latency_p50_ms", head.get("saturated_latency_p50_ms"));
             out.put("latency_p99_ms", head.get("saturated_latency_p99_ms"));
@@ -218,13 +227,15 @@ final class BenchCommand implements Callable<Integer> {
     static String text(Map<String, Object> r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%,d workloads, %,d events per run, forecaster %s%n", r.get("workloads"), r.get("events_per_run"), r.get("forecaster")));
-        sb.append(String.format(Locale.ROOT, "%-12s %14s %18s %7s %22s%n", "parallelism", "pipeline ev/s", "pass-through ev/s", "ratio", "saturated p50/p99 ms"));
+        sb.append(String.format(Locale.ROOT, "%-12s %14s %18s %7s %16s %16s %9s %22s%n", "parallelism", "pipeline ev/s", "pass-through ev/s", "ratio",
+                "pipeline ev/CPU-s", "pass-thr ev/CPU-s", "CPU ratio", "saturated p50/p99 ms"));
         for (Map<String, Object> m : (List<Map<String, Object>>) r.get("by_parallelism")) {
-            sb.append(String.format(Locale.ROOT, "%-12d %,14.0f %,18.0f %7.3f %11.0f / %-8.0f%n", m.get("parallelism"), m.get("pipeline_eps"),
-                    m.get("passthrough_eps"), m.get("ratio"), m.get("saturated_latency_p50_ms"), m.get("saturated_latency_p99_ms")));
+            sb.append(String.format(Locale.ROOT, "%-12d %,14.0f %,18.0f %7.3f %,16.0f %,16.0f %9.3f %11.0f / %-8.0f%n", m.get("parallelism"), m.get("pipeline_eps"),
+                    m.get("passthrough_eps"), m.get("ratio"), m.get("pipeline_events_per_cpu_s"), m.get("passthrough_events_per_cpu_s"), m.get("cpu_ratio"),
+                    m.get("saturated_latency_p50_ms"), m.get("saturated_latency_p99_ms")));
         }
         sb.append(String.format(Locale.ROOT, "bucket close → shadow latency%s: p50 %.0f ms, p99 %.0f ms%n",
-                r.containsKey("latency_rate_eps") ? String.format(Locale.ROOT, " (paced at %,.0f events/s)", r.get("latency_rate_eps")) : "",
+                r.containsKey("latency_rate_eps") ? String.format(Locale.ROOT, " (paced at %,.0f events/s)", ((Number) r.get("latency_rate_eps")).doubleValue()) : "",
                 r.get("latency_p50_ms"), r.get("latency_p99_ms")));
         if (r.get("state_bytes_per_workload") != null) {
             sb.append(String.format(Locale.ROOT, "state: %,.0f bytes per workload after %s days (savepoint of %s workloads); by operator: %s%n",

@@ -10,26 +10,18 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.Forecast;
 import io.shadowscale.udf.logic.ForecasterState;
 import io.shadowscale.udf.logic.forecast.ModelFeatures;
-import io.shadowscale.udf.logic.forecast.OnnxQuantileModel;
 import io.shadowscale.udf.model.Resource;
 
-/**
- * Forecasting per closed bucket: the model's input features (one series), the fallback
- * forecaster's update, and ONNX scoring of {@code batch} rows at once (one workload is 5 rows, one
- * per resource; a batched scorer sends many workloads per run). Per-row cost is the time divided by
- * {@code batch}.
- */
+/** Forecasting per closed bucket besides the model run: the model's input features and the fallback forecaster's update. */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -38,10 +30,8 @@ import io.shadowscale.udf.model.Resource;
 @Fork(1)
 public class ForecastBench {
 
-    @Param({"1", "5", "32", "128", "512"})
-    public int batch;
+    private static final int BATCH = 1;
 
-    private OnnxQuantileModel model;
     private FallbackForecaster fallback;
     private ForecasterState state;
     private float[] features;
@@ -50,20 +40,14 @@ public class ForecastBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        model = OnnxQuantileModel.bundled("shadow-mlp-v1", 1);
         fallback = new FallbackForecaster(Fixtures.BUCKET_MS, ModelFeatures.HORIZON);
         state = Fixtures.history(fallback, 1);
         next = state.lastBucketStart + Fixtures.BUCKET_MS;
         rnd = new SplittableRandom(3);
-        features = new float[batch * ModelFeatures.SIZE];
-        for (int r = 0; r < batch; r++) {
+        features = new float[BATCH * ModelFeatures.SIZE];
+        for (int r = 0; r < BATCH; r++) {
             buildFeatures(r % Resource.COUNT, r * ModelFeatures.SIZE);
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-        model.close();
     }
 
     private double buildFeatures(int resource, int offset) {
@@ -88,11 +72,5 @@ public class ForecastBench {
         Forecast f = fallback.observeAndForecast(state, next, Fixtures.actuals(Fixtures.rollup(next, rnd)));
         next += Fixtures.BUCKET_MS;
         return f;
-    }
-
-    /** One ONNX Runtime run over {@code batch} rows. */
-    @Benchmark
-    public float[][][] score() {
-        return model.score(features, batch);
     }
 }

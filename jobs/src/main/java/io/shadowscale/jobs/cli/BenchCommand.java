@@ -227,10 +227,10 @@ final class BenchCommand implements Callable<Integer> {
     static String text(Map<String, Object> r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%,d workloads, %,d events per run, forecaster %s%n", r.get("workloads"), r.get("events_per_run"), r.get("forecaster")));
-        sb.append(String.format(Locale.ROOT, "%-12s %14s %18s %7s %16s %16s %9s %22s%n", "parallelism", "pipeline ev/s", "pass-through ev/s", "ratio",
-                "pipeline ev/CPU-s", "pass-thr ev/CPU-s", "CPU ratio", "saturated p50/p99 ms"));
+        sb.append(String.format(Locale.ROOT, "%-12s %14s %18s %7s %18s %22s %9s %22s%n", "parallelism", "pipeline ev/s", "pass-through ev/s", "ratio",
+                "pipeline ev/CPU-s", "pass-through ev/CPU-s", "CPU ratio", "saturated p50/p99 ms"));
         for (Map<String, Object> m : (List<Map<String, Object>>) r.get("by_parallelism")) {
-            sb.append(String.format(Locale.ROOT, "%-12d %,14.0f %,18.0f %7.3f %,16.0f %,16.0f %9.3f %11.0f / %-8.0f%n", m.get("parallelism"), m.get("pipeline_eps"),
+            sb.append(String.format(Locale.ROOT, "%-12d %,14.0f %,18.0f %7.3f %,18.0f %,22.0f %9.3f %11.0f / %-8.0f%n", m.get("parallelism"), m.get("pipeline_eps"),
                     m.get("passthrough_eps"), m.get("ratio"), m.get("pipeline_events_per_cpu_s"), m.get("passthrough_events_per_cpu_s"), m.get("cpu_ratio"),
                     m.get("saturated_latency_p50_ms"), m.get("saturated_latency_p99_ms")));
         }

@@ -111,6 +111,10 @@ public final class ShadowJob {
         // Generic types stay enabled: Iceberg's sink ships its write results through Kryo. Our own
         // records are Avro or POJOs, which TypeInfoTest checks.
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(200));
+        // Chained operators hand records on without a defensive copy: every function emits fresh
+        // objects and never changes an input or an emitted record afterwards. The copies (Avro
+        // deepCopy of each shadow step into each chained sink) were ~8% of the job's CPU (bench, JFR).
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         return conf;
     }
 

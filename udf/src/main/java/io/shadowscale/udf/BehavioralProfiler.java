@@ -47,11 +47,12 @@ import io.shadowscale.udf.model.EnrichedRollup;
  * </pre>
  *
  * <p>Keyed side: each closed bucket is folded into the workload's {@link ProfileState} (rolling
- * 1 h / 24 h / 7 d windows as primitive rings), the behavioural tags are re-derived
- * ({@link BehaviourTags}), the events that affect the workload are picked from the broadcast
+ * 1 h / 24 h / 7 d windows as primitive rings), the behavioural tags are re-derived on the first
+ * bucket of each hour and before each profile row ({@link BehaviourTags}), the events that affect the workload are picked from the broadcast
  * state by its {@link EventSubscription}, and the bucket goes on with the covariates of the
  * horizon after it ({@link CovariateBuilder}). A {@link WorkloadProfile} is written the first
- * time a bucket closes in a new hour, and at once when the tags or the touching events change —
+ * time a bucket closes in a new hour (with the tags of that hour: a change of tags is seen there),
+ * and at once when the touching events change —
  * once the workload has {@link ShadowOptions#profileMinHistoryMs} of history.
  *
  * <p>Broadcast side: events by id, with revisions, cancellations (tombstones) and late events
@@ -95,6 +96,10 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(options.profileStateTtlMs))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // one entry per state access instead of the default five: the sweep ran on each of the
+                // two accesses per bucket and cost a third of the profiler's time; it still passes
+                // over every workload's entry about once per bucket interval
+                .cleanupIncrementally(1, false)
                 .build());
         return d;
     }
@@ -138,9 +143,15 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         }
         long origin = bucketStart + options.bucketMs;
 
-        EventSubscription first = EventSubscription.of(r.getTenantId(), s.region, List.of(), subscriptions);
-        BehaviourTags.Result tags = BehaviourTags.evaluate(s, first.zone);
-        EventSubscription sub = EventSubscription.of(r.getTenantId(), s.region, tags.tags, subscriptions);
+        long hour = Math.floorDiv(origin, ProfileState.HOUR_MS); // rows at whole hours: the bucket ending 10:00 writes the 10:00 profile
+        // The tags are statistics of a day and a week: derived again on the first bucket of each hour
+        // (and before every profile row), not on every bucket — they were the profiler's largest cost.
+        BehaviourTags.Result tags = null;
+        if (hour != s.tagsHour) {
+            tags = evaluateTags(r.getTenantId(), s, hour);
+        }
+        List<String> tagList = List.of(s.tags);
+        EventSubscription sub = EventSubscription.of(r.getTenantId(), s.region, tagList, subscriptions);
 
         List<ExternalEvent> matching = new ArrayList<>();
         for (Map.Entry<String, ExternalEvent> e : ctx.getBroadcastState(Descriptors.EXTERNAL_EVENTS).immutableEntries()) {
@@ -159,15 +170,14 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
         enriched.features = Covariates.COUNT;
         enriched.covariates = cov.matrix;
         enriched.eventIds = cov.eventIds.toArray(new String[0]);
-        enriched.tags = tags.tags.toArray(new String[0]);
+        enriched.tags = s.tags;
         enriched.setCampaigns(cov.campaigns);
         enriched.activeEventIds = EventsInForce.during(bucketStart, options.bucketMs, sub.zone, matching).toArray(new String[0]);
         enriched.yesterdayPeak = SameTimeYesterday.peaks(s, bucketStart);
         out.collect(enriched);
 
-        String tagString = tags.joined();
+        String tagString = String.join(",", s.tags);
         String eventString = String.join(",", cov.eventIds);
-        long hour = Math.floorDiv(origin, ProfileState.HOUR_MS); // rows at whole hours: the bucket ending 10:00 writes the 10:00 profile
         String reason = null;
         if (s.historyMs() >= options.profileMinHistoryMs) {
             if (!tagString.equals(s.lastTags)) {
@@ -179,15 +189,27 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
             }
         }
         if (reason != null) {
+            if (tags == null) { // a row between the hourly evaluations (events changed): with fresh statistics
+                tags = evaluateTags(r.getTenantId(), s, hour);
+            }
             ctx.output(Descriptors.PROFILES, profile(r, s, origin, reason, tags, sub, matching, cov));
             profilesWritten.inc();
             s.lastProfileHour = hour;
-            s.lastTags = tagString;
+            s.lastTags = tags.joined();
             s.lastEvents = eventString;
         }
         state.update(s);
 
-        idleTimer.extendTo(ctx.timerService(), origin + options.profileStateTtlMs);
+        // armed once and moved forward only when it fires (onTimer): the state holds the last bucket
+        idleTimer.armIfNone(ctx.timerService(), origin + options.profileStateTtlMs);
+    }
+
+    private BehaviourTags.Result evaluateTags(String tenantId, ProfileState s, long hour) {
+        EventSubscription where = EventSubscription.of(tenantId, s.region, List.of(), subscriptions);
+        BehaviourTags.Result tags = BehaviourTags.evaluate(s, where.zone);
+        s.tags = tags.tags.toArray(new String[0]);
+        s.tagsHour = hour;
+        return tags;
     }
 
     @Override
@@ -208,6 +230,10 @@ public class BehavioralProfiler extends KeyedBroadcastProcessFunction<String, Te
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedRollup> out) throws Exception {
+        ProfileState s = state.value();
+        if (s != null && idleTimer.rearm(ctx.timerService(), timestamp, s.lastBucketStart + options.bucketMs + options.profileStateTtlMs)) {
+            return; // telemetry came after the timer was armed
+        }
         state.clear();
         idleTimer.clear();
     }

@@ -35,6 +35,32 @@ final class IdleTimer {
         at.update(expiry);
     }
 
+    /**
+     * Arms the key's timer at {@code expiry} unless one is armed already. For a function that
+     * re-arms in {@code onTimer} from its own record of the last activity (see
+     * {@link #rearm}): moving the timer on every record costs a priority-queue delete and insert.
+     */
+    void armIfNone(TimerService timers, long expiry) throws Exception {
+        if (at.value() == null) {
+            timers.registerEventTimeTimer(expiry);
+            at.update(expiry);
+        }
+    }
+
+    /**
+     * In {@code onTimer}: when the key was active after the timer was armed (its real expiry
+     * {@code expiry} is later than the timer that fired), arms it again there and returns true;
+     * otherwise returns false and the caller drops the state.
+     */
+    boolean rearm(TimerService timers, long fired, long expiry) throws Exception {
+        if (expiry > fired) {
+            timers.registerEventTimeTimer(expiry);
+            at.update(expiry);
+            return true;
+        }
+        return false;
+    }
+
     void clear() {
         at.clear();
     }

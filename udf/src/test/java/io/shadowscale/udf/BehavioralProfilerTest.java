@@ -181,6 +181,23 @@ class BehavioralProfilerTest {
     }
 
     @Test
+    void aWorkloadActiveAfterItsTimerWasArmedIsKeptUntilTheTtlAfterItsLastBucket() throws Exception {
+        try (var h = harness()) {
+            send(h, rollup("a", NOON));
+            send(h, rollup("a", NOON + HOUR)); // the timer stays at NOON + BUCKET + TTL
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            h.processWatermark(NOON + BUCKET + options.profileStateTtlMs);
+            assertThat(keyedEntries(h)).as("the timer fired and moved to the real expiry").isEqualTo(2);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            h.processWatermark(NOON + HOUR + BUCKET + options.profileStateTtlMs - 1);
+            assertThat(keyedEntries(h)).isEqualTo(2);
+            h.processWatermark(NOON + HOUR + BUCKET + options.profileStateTtlMs);
+            assertThat(keyedEntries(h)).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
     void profilesAreWrittenHourlyAndWhenTheEventsTouchingTheHorizonChange() throws Exception {
         try (var h = harness()) {
             h.processBroadcastElement(campaign(1, 2.0, "a"), 0);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shadowscale bench-scoring}: forecasts per second through the scorer's batching path
+ * {@code shadowscale bench scoring}: forecasts per second through the scorer's batching path
  * against raw ONNX Runtime on the same batches, one thread, batch sizes 1 to 512.
  */
 @Command(name = "scoring", mixinStandardHelpOptions = true,

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "shadowscale", mixinStandardHelpOptions = true, version = "shadowscale 0.1.0",
         description = "Predictive (shadow) resource scaling on Apache Flink.",
         subcommands = {DemoCommand.class, QueryCommand.class, BacktestCommand.class, ExportTrainingCommand.class, ClusterCommand.class, SubmitCommand.class, ProduceCommand.class,
-                EventsCommand.class, NabCommand.class, WhatIfCommand.class, CommandLine.HelpCommand.class})
+                EventsCommand.class, NabCommand.class, WhatIfCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces and more detail.", scope = CommandLine.ScopeType.INHERIT)
@@ -27,8 +27,6 @@ public final class Main implements Callable<Integer> {
 
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        // "scoring" belongs under a `bench` command; until that exists it is top-level as bench-scoring
-        cl.addSubcommand("bench-scoring", new BenchScoringCommand());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             boolean verbose = parsed.hasMatchedOption("--verbose")
                     || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));

@@ -25,8 +25,7 @@ import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.WireFormat;
 import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.RawTelemetry;
-import io.shadowscale.udf.logic.StreamClock;
-import io.shadowscale.udf.logic.TelemetryChecks;
+import io.shadowscale.udf.logic.TelemetryIntake;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -155,7 +154,7 @@ public final class KafkaIO {
     static final class TelemetryDeserializer implements KafkaRecordDeserializationSchema<RawTelemetry> {
         private final long maxFutureSkewMs;
         private final long maxAheadOfPartitionMs;
-        private transient StreamClock clock;
+        private transient TelemetryIntake intake;
 
         TelemetryDeserializer(long maxFutureSkewMs, long maxAheadOfPartitionMs) {
             this.maxFutureSkewMs = maxFutureSkewMs;
@@ -164,19 +163,11 @@ public final class KafkaIO {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawTelemetry> out) {
-            if (clock == null) {
-                clock = new StreamClock(maxAheadOfPartitionMs);
+            if (intake == null) {
+                intake = new TelemetryIntake(maxFutureSkewMs, maxAheadOfPartitionMs);
             }
-            RawTelemetry raw = TelemetryChecks.decodeAndCheck(record.value(), System.currentTimeMillis(), maxFutureSkewMs);
-            if (raw.isValid()) {
-                String ahead = clock.observe(record.partition(), raw.event.getEventTime().toEpochMilli());
-                if (ahead != null) {
-                    raw.event = null;
-                    raw.rejectReason = "validate: " + ahead;
-                }
-            }
+            RawTelemetry raw = intake.read(record.value(), record.partition(), System.currentTimeMillis());
             raw.topic = record.topic();
-            raw.partition = record.partition();
             raw.offset = record.offset();
             raw.recordTimestamp = record.timestamp();
             out.collect(raw);

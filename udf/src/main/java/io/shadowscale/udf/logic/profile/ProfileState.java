@@ -54,6 +54,9 @@ public class ProfileState {
     public long lastProfileHour = Long.MIN_VALUE;
     public String lastTags = "";
     public String lastEvents = "";
+    /** The behavioural tags last derived (sorted) and the hour they were derived in. */
+    public String[] tags = new String[0];
+    public long tagsHour = Long.MIN_VALUE;
 
     public ProfileState() {}
 

@@ -183,8 +183,9 @@ def main():
                         "p90 and p99 as noise * softplus increments so quantiles never cross".replace("{noise}", str(layout["noise"])),
         "why": "channel-independent global MLP, cheap to score batched on CPU and trained once for every tenant and resource. "
                "Chosen by the backtest (scores below, README): working in step units relative to the last value, with the loss "
-               "weighted like MASE, is what moved it past last value; the whole day as input (spec v2) lets it see "
-               "on/off cycles of a few hours",
+               "weighted like MASE, took CPU from 10% worse than last value (v1, scale units, unweighted) to a tie, and a "
+               "subset experiment scored it ahead of the same net in scale units; the whole day as input (spec v2) lets it "
+               "see on/off cycles of a few hours",
         "inputs": {"features": [-1, f]},
         "outputs": {"quantiles": [-1, h, 3], "order": ["p50", "p90", "p99"], "unit": "multiples of the series' scale"},
         "feature_spec_version": meta["spec_version"],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command from traces to a committed model: export samples with the job's feature builder,
 # train (Debian's python3-torch / python3-onnx under /usr/bin/python3), export ONNX + model card,
-# then backtest it against the baselines and record the scores in the card.
+# then backtest it against the baselines and record the scores in the card (models/record_backtest.py).
 #   models/train.sh [--smoke] [--data DIR] [--out DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,8 +26,12 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 if [[ $SMOKE == 1 ]]; then
   "$ROOT/bin/shadowscale" export-training --data "$DATA" --out "$WORK/samples" --workloads 3 --stride 24
-  "$PY" "$ROOT/models/train.py" --data "$WORK/samples" --out "$OUT" --epochs 1 --max-samples 4000 --hidden 32 --name smoke-mlp-v1
+  "$PY" "$ROOT/models/train.py" --data "$WORK/samples" --out "$OUT" --epochs 1 --max-samples 4000 --hidden 32 --name smoke-mlp-v2
 else
   "$ROOT/bin/shadowscale" export-training --data "$DATA" --out "$WORK/samples"
   "$PY" "$ROOT/models/train.py" --data "$WORK/samples" --out "$OUT"
+  # the scores after the training period, against the baselines, go into the model card
+  CMD="bin/shadowscale backtest forecast --data ../shared/data/bitbrains-rnd --model models/shadow-mlp-v2 --json"
+  "$ROOT/bin/shadowscale" backtest forecast --data "$DATA" --model "$OUT/shadow-mlp-v2" --json \
+    | "$PY" "$ROOT/models/record_backtest.py" "$OUT/shadow-mlp-v2.card.json" "$CMD"
 fi

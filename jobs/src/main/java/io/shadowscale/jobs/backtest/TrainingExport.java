@@ -33,6 +33,13 @@ public final class TrainingExport {
      * @param untilMs   only origins whose last target lies before this time (the training period)
      */
     public static Summary write(List<Series> series, Path out, int stride, long untilMs, IntConsumer progress) throws IOException {
+        int[] kinds = new int[BitbrainsTraces.RESOURCES.length];
+        for (int r = 0; r < kinds.length; r++) kinds[r] = ModelFeatures.kind(BitbrainsTraces.RESOURCES[r]);
+        return write(series, kinds, out, stride, untilMs, progress);
+    }
+
+    /** @param kinds {@link ModelFeatures#kind} of each resource of the series */
+    public static Summary write(List<Series> series, int[] kinds, Path out, int stride, long untilMs, IntConsumer progress) throws IOException {
         Files.createDirectories(out);
         long samples = 0, skipped = 0;
         int h = ModelFeatures.HORIZON;
@@ -40,15 +47,18 @@ public final class TrainingExport {
         ByteBuffer xb = ByteBuffer.allocate(4 * ModelFeatures.SIZE).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer yb = ByteBuffer.allocate(4 * h).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer ib = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer nb = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         try (OutputStream xs = new BufferedOutputStream(Files.newOutputStream(out.resolve("X.f32")), 1 << 20);
              OutputStream ys = new BufferedOutputStream(Files.newOutputStream(out.resolve("Y.f32")), 1 << 16);
-             OutputStream is = new BufferedOutputStream(Files.newOutputStream(out.resolve("index.i32")), 1 << 16)) {
+             OutputStream is = new BufferedOutputStream(Files.newOutputStream(out.resolve("index.i32")), 1 << 16);
+             OutputStream ns = new BufferedOutputStream(Files.newOutputStream(out.resolve("naive.f32")), 1 << 16)) {
             for (int si = 0; si < series.size(); si++) {
                 Series s = series.get(si);
                 int n = s.length();
                 for (int r = 0; r < s.values().length; r++) {
                     double[] v = s.values()[r];
-                    int kind = ModelFeatures.kind(BitbrainsTraces.RESOURCES[r]);
+                    int kind = kinds[r];
+                    double naive = naiveScale(v, (int) Math.min(n, Math.max(0, (untilMs - s.start()) / s.bucketMs())));
                     for (int t = ModelFeatures.DAY; t + h < n; t += stride) {
                         if (s.start() + (t + h) * s.bucketMs() >= untilMs) break;
                         if (Double.isNaN(v[t])) { skipped++; continue; }
@@ -66,20 +76,40 @@ public final class TrainingExport {
                         ib.clear();
                         ib.putInt(si).putInt(t).putInt(kind);
                         is.write(ib.array());
+                        nb.clear();
+                        nb.putFloat((float) (naive / scale));
+                        ns.write(nb.array());
                         samples++;
                     }
                 }
                 progress.accept(si + 1);
             }
         }
-        StringBuilder ids = new StringBuilder();
-        for (int i = 0; i < series.size(); i++) ids.append(i == 0 ? "" : ", ").append('"').append(series.get(i).id()).append('"');
+        StringBuilder ids = new StringBuilder(), starts = new StringBuilder();
+        for (int i = 0; i < series.size(); i++) {
+            ids.append(i == 0 ? "" : ", ").append('"').append(series.get(i).id().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            starts.append(i == 0 ? "" : ", ").append(series.get(i).start());
+        }
         Files.writeString(out.resolve("meta.json"), String.format(Locale.ROOT,
                 "{\"spec_version\": \"%s\", \"features\": %d, \"horizon\": %d, \"samples\": %d, \"stride\": %d, "
-                        + "\"until\": \"%s\", \"bucket_ms\": %d, \"series\": [%s]}%n",
+                        + "\"until\": %s, \"bucket_ms\": %d, \"layout\": {\"day\": %d, \"last\": %d, \"noise\": %d}, "
+                        + "\"series\": [%s], \"series_start_ms\": [%s]}%n",
                 ModelFeatures.SPEC_VERSION, ModelFeatures.SIZE, h, samples, stride,
-                java.time.Instant.ofEpochMilli(untilMs), series.isEmpty() ? 300_000 : series.get(0).bucketMs(), ids));
+                untilMs == Long.MAX_VALUE ? "null" : "\"" + java.time.Instant.ofEpochMilli(untilMs) + "\"", series.isEmpty() ? 300_000 : series.get(0).bucketMs(),
+                ModelFeatures.DAY, ModelFeatures.LAST, ModelFeatures.NOISE, ids, starts));
         return new Summary(samples, skipped);
+    }
+
+    /** Mean absolute one-step change of the known values in {@code v[0..end)}, as the backtest's MASE denominator. */
+    static double naiveScale(double[] v, int end) {
+        double sum = 0;
+        long k = 0;
+        for (int i = 1; i < end; i++) {
+            if (Double.isNaN(v[i]) || Double.isNaN(v[i - 1])) continue;
+            sum += Math.abs(v[i] - v[i - 1]);
+            k++;
+        }
+        return k == 0 ? Double.NaN : sum / k;
     }
 
 }

@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
 /**
- * Feature specification v1 of the global quantile forecaster — the one place that turns a
+ * Feature specification v2 of the global quantile forecaster — the one place that turns a
  * series' history into the model's input, shared by the job, backtests and the training export so
  * that training and serving cannot drift.
  *
@@ -13,28 +13,40 @@ import java.time.ZonedDateTime;
  * model serves CPU, memory, network and storage of every tenant). At an origin (the newest closed
  * bucket) the input is, in this order:
  * <ol>
- *   <li>{@value #RECENT} recent buckets (oldest first), divided by the series' scale;</li>
- *   <li>{@value #HORIZON} buckets of one day earlier at the target times (lags 288 − h), scaled;</li>
- *   <li>the share of missing buckets in the recent window, and whether yesterday is known;</li>
+ *   <li>the whole last day, {@value #DAY} buckets oldest first (lags 287 … 0), divided by the
+ *       series' scale: its first {@value #HORIZON} are yesterday at the target times, the rest show
+ *       intra-day cycles of a few hours (batch jobs switching on and off) that a 4-hour window misses;</li>
+ *   <li>the share of missing buckets in the last {@value #RECENT} and in the whole day;</li>
+ *   <li>the series' noise level: ln of its mean absolute one-step change over the day divided by
+ *       the scale (floored at e<sup>-9</sup>), so the model knows how far a step usually moves;</li>
  *   <li>sin/cos of the origin's hour of day and day of week (UTC);</li>
  *   <li>a one-hot of the resource kind: cpu, memory, network, storage.</li>
  * </ol>
  * The scale is the mean of the known values of the last day (at least {@link #MIN_SCALE} of the
  * largest value, and never 0), so the model sees shapes, not magnitudes; outputs are multiplied
- * back, and clipped to ±{@value #MAX_RATIO}. Missing values are filled with the previous known
- * value (or 0 before the first). The model outputs, per step, p50 and two non-negative increments (p90 − p50, p99 − p90).
+ * back. Scaled values are clipped to ±{@value #MAX_RATIO}. Missing values are filled with the
+ * previous known value (before the first known one: with that first one). The value at
+ * {@link #LAST} is the origin's (filled) value: the model forecasts corrections to it. The model
+ * outputs, per step, p50, p90 and p99 in units of the scale.
  */
 public final class ModelFeatures {
 
-    public static final String SPEC_VERSION = "1";
+    public static final String SPEC_VERSION = "2";
+    /** The recent window whose known buckets decide a cold start and whose missing share is a feature. */
     public static final int RECENT = 48;
     public static final int HORIZON = 12;
     public static final int DAY = 288;
     public static final int KINDS = 4;
-    public static final int SIZE = RECENT + HORIZON + 2 + 4 + KINDS;
+    public static final int SIZE = DAY + 2 + 1 + 4 + KINDS;
+    /** Index of the origin's scaled value in the input row. */
+    public static final int LAST = DAY - 1;
+    /** Index of the log noise level in the input row. */
+    public static final int NOISE = DAY + 2;
     static final double MIN_SCALE = 1e-3;
     /** Scaled values are clipped to this: a 1000× spike over the day's mean would otherwise dominate. */
     static final double MAX_RATIO = 50;
+    /** Floor of the log noise level (a series that never moves). */
+    static final double MIN_LOG_NOISE = -9;
 
     private ModelFeatures() {}
 
@@ -58,44 +70,45 @@ public final class ModelFeatures {
      * @param originStart start of the origin bucket (UTC ms)
      */
     public static double build(java.util.function.IntToDoubleFunction lagged, long originStart, int kind, float[] out, int offset) {
-        double sum = 0, max = 0;
-        int known = 0;
+        double sum = 0, max = 0, first = Double.NaN;
+        int known = 0, recentMissing = 0;
+        double[] day = new double[DAY]; // oldest first
         for (int lag = 0; lag < DAY; lag++) {
             double v = lagged.applyAsDouble(lag);
+            day[DAY - 1 - lag] = v;
             if (!Double.isNaN(v)) {
                 sum += v;
                 known++;
                 max = Math.max(max, Math.abs(v));
+                first = v; // ends as the oldest known value
+            } else if (lag < RECENT) {
+                recentMissing++;
             }
         }
         double scale = known == 0 ? 1 : sum / known;
         scale = Math.max(scale, MIN_SCALE * max);
         if (!(scale > 0)) scale = 1;
 
-        int i = offset;
-        // recent window, oldest first, forward-filled
-        double prev = Double.NaN;
-        int missing = 0;
-        for (int lag = RECENT - 1; lag >= 0; lag--) {
-            double v = lagged.applyAsDouble(lag);
-            if (Double.isNaN(v)) {
-                missing++;
-                v = prev;
+        double steps = 0;
+        int stepCount = 0;
+        for (int i = 1; i < DAY; i++) {
+            if (!Double.isNaN(day[i]) && !Double.isNaN(day[i - 1])) {
+                steps += Math.abs(day[i] - day[i - 1]);
+                stepCount++;
             }
+        }
+        int i = offset;
+        double prev = Double.isNaN(first) ? 0 : first;
+        for (int k = 0; k < DAY; k++) {
+            double v = day[k];
+            if (Double.isNaN(v)) v = prev;
             prev = v;
             out[i++] = clip(v, scale);
         }
-        double last = prev;
-        // yesterday at the target times
-        int yesterdayKnown = 0;
-        for (int h = 1; h <= HORIZON; h++) {
-            double v = lagged.applyAsDouble(DAY - h);
-            if (!Double.isNaN(v)) yesterdayKnown++;
-            else v = last;
-            out[i++] = clip(v, scale);
-        }
-        out[i++] = (float) missing / RECENT;
-        out[i++] = yesterdayKnown == HORIZON ? 1f : 0f;
+        out[i++] = (float) recentMissing / RECENT;
+        out[i++] = (float) (DAY - known) / DAY;
+        double noise = stepCount == 0 ? 0 : steps / stepCount / scale;
+        out[i++] = (float) (noise > 0 ? Math.max(MIN_LOG_NOISE, Math.log(noise)) : MIN_LOG_NOISE);
         ZonedDateTime t = Instant.ofEpochMilli(originStart).atZone(ZoneOffset.UTC);
         double hour = (t.getHour() * 60 + t.getMinute()) / 1440.0;
         double dow = (t.getDayOfWeek().getValue() - 1 + hour) / 7.0;

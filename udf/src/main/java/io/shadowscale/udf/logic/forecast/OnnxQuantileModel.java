@@ -20,10 +20,11 @@ import ai.onnxruntime.OrtSession;
 
 /**
  * A quantile forecaster exported to ONNX, scored with ONNX Runtime: input {@code features}
- * [batch, {@link ModelFeatures#SIZE}], output {@code quantiles} [batch, horizon, 3]. One
- * {@link OrtEnvironment} per JVM (ONNX Runtime's own singleton); one session per instance. The
- * model's sha256 must match its card, so a swapped or corrupted file is refused. No Flink types:
- * the job's scorer, backtests and tests share it.
+ * [batch, width] (the width read from the model, checked against {@link ModelFeatures#SIZE}),
+ * output {@code quantiles} [batch, horizon, 3]. One {@link OrtEnvironment} per JVM (ONNX
+ * Runtime's own singleton); one session per instance. The model's sha256 must match its card, so
+ * a swapped or corrupted file is refused. No Flink types: the job's scorer, backtests and tests
+ * share it.
  */
 public final class OnnxQuantileModel implements AutoCloseable {
 
@@ -34,6 +35,7 @@ public final class OnnxQuantileModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String input;
+    private final int width;
 
     private OnnxQuantileModel(String id, String version, byte[] model, int intraOpThreads, int interOpThreads) throws OrtException {
         this.id = id;
@@ -45,6 +47,14 @@ public final class OnnxQuantileModel implements AutoCloseable {
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         this.session = env.createSession(model, o);
         this.input = session.getInputNames().iterator().next();
+        // the row width comes from the model itself; it must be what this build's feature builder writes
+        long[] shape = ((ai.onnxruntime.TensorInfo) session.getInputInfo().get(input).getInfo()).getShape();
+        this.width = shape.length == 2 ? (int) shape[1] : -1;
+        if (width != ModelFeatures.SIZE) {
+            session.close();
+            throw new IllegalArgumentException("model input " + input + " has shape " + java.util.Arrays.toString(shape)
+                    + ", feature spec v" + ModelFeatures.SPEC_VERSION + " writes rows of " + ModelFeatures.SIZE);
+        }
     }
 
     /**
@@ -108,14 +118,19 @@ public final class OnnxQuantileModel implements AutoCloseable {
         return version;
     }
 
+    /** Features per input row, read from the model (equal to {@link ModelFeatures#SIZE}, checked at load). */
+    public int width() {
+        return width;
+    }
+
     /**
      * Scores {@code batch} feature rows laid out one after the other in {@code features}.
      *
      * @return [batch][horizon][3] in units of each row's scale
      */
     public float[][][] score(float[] features, int batch) {
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(features, 0, batch * ModelFeatures.SIZE),
-                new long[] {batch, ModelFeatures.SIZE});
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(features, 0, batch * width),
+                new long[] {batch, width});
              OrtSession.Result r = session.run(Map.of(input, t))) {
             return (float[][][]) r.get(0).getValue();
         } catch (OrtException e) {

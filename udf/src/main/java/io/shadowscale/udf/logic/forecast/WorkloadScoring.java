@@ -138,6 +138,10 @@ public final class WorkloadScoring {
     public ShadowHorizon complete(Request q, float[][][] output, int row, String failure) {
         WorkloadForecastState s = q.state;
         Forecast f = q.fallbackForecast;
+        // what the anomaly residuals compare with: the forecaster's own quantiles, not the
+        // calibrated ones — calibration widens bands after misses (for provisioning coverage),
+        // which would hide the next anomaly behind the last one
+        Forecast reference = f;
         String reason = q.reason;
         if (q.model != null) {
             if (failure != null || output == null) {
@@ -145,6 +149,7 @@ public final class WorkloadScoring {
             } else {
                 ModelForecaster.Decoded d = ModelForecaster.decode(output, row, q.scales, 0, s.forecaster.lastBucketStart, bucketMs);
                 if (d.forecast != null) {
+                    reference = d.forecast;
                     f = calibrator.apply(s.calibration, d.forecast);
                     reason = null;
                 } else {
@@ -157,14 +162,19 @@ public final class WorkloadScoring {
         }
         // campaigns ahead move either forecast, model or fallback, and say what they did
         EnrichedRollup in = q.in;
-        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect,
-                new EventEffect.Campaigns(in.campaignIds, in.campaignNames, in.campaignNow, in.campaignAhead, in.steps),
-                s.forecaster, f, bucketMs);
-        remember(s.forecaster, f, reason != null);
+        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect, campaigns(in), s.forecaster, f, bucketMs);
+        if (reference != f) {
+            eventEffect.apply(reference, campaigns(in));
+        }
+        remember(s.forecaster, reference, reason != null);
         ShadowAssembly.Source source = reason != null
                 ? new ShadowAssembly.Source(FallbackForecaster.MODEL_ID, FallbackForecaster.MODEL_VERSION, reason)
                 : new ShadowAssembly.Source(q.model.id(), q.model.version(), null);
         return ShadowAssembly.horizon(in.rollup, f, q.actual, source, in.tags, drivers, bucketMs);
+    }
+
+    private static EventEffect.Campaigns campaigns(EnrichedRollup in) {
+        return new EventEffect.Campaigns(in.campaignIds, in.campaignNames, in.campaignNow, in.campaignAhead, in.steps);
     }
 
     /** Keeps the quantiles predicted {@value ForecasterState#REFERENCE_LAG} steps ahead, for that bucket's residual. */

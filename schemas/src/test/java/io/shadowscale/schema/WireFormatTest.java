@@ -46,6 +46,46 @@ class WireFormatTest {
     }
 
     @Test
+    void scalingCommandsWrittenBeforeCostsAndExplanationsStillRead() throws Exception {
+        Schema v1;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro-history/ScalingCommand-v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("commandId", "c1");
+        old.put("tenantId", "t");
+        old.put("workloadId", "w");
+        old.put("action", new GenericData.EnumSymbol(v1.getField("action").schema(), "SCALE_OUT"));
+        old.put("fromReplicas", 1);
+        old.put("toReplicas", 2);
+        old.put("fromCpuPerReplica", 1.0);
+        old.put("toCpuPerReplica", 1.0);
+        old.put("fromMemoryPerReplicaBytes", 1L);
+        old.put("toMemoryPerReplicaBytes", 1L);
+        old.put("fromStorageBytes", 1L);
+        old.put("toStorageBytes", 1L);
+        old.put("decidedAt", 0L);
+        old.put("effectiveAt", 0L);
+        old.put("expiresAt", 0L);
+        old.put("dryRun", false);
+        old.put("policy", "threshold-p90");
+        old.put("fallbackForecast", false);
+        old.put("reason", "why");
+        ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+
+        ScalingCommand c = WireFormat.decode(ScalingCommand.class, bytes);
+        assertThat(c.getReason()).isEqualTo("why");
+        assertThat(c.getSummary()).isEmpty();
+        assertThat(c.getTriggeredBy()).isEqualTo(ScalingTrigger.FORECAST);
+        assertThat(c.getCapacityClass()).isEqualTo(CapacityClass.ON_DEMAND);
+        assertThat(c.getCostAfterPerHour()).isZero();
+        assertThat(c.getFactors()).isEmpty();
+        assertThat(c.getDryRunReason()).isNull();
+    }
+
+    @Test
     void newerReaderReadsRecordsWrittenWithVersion1() throws Exception {
         Schema v1;
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro-history/TelemetryEvent-v1.avsc")) {

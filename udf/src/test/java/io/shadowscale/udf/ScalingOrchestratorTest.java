@@ -81,7 +81,7 @@ class ScalingOrchestratorTest {
             assertThat(out).hasSize(2);
             assertThat(out.get(0).getAction()).isEqualTo(ScalingAction.SCALE_OUT);
             assertThat(out.get(0).getToReplicas()).isEqualTo(3);
-            assertThat(out.get(0).getLimit()).isEqualTo("instance-limit");
+            assertThat(out.get(0).getLimitApplied()).isEqualTo("instance-limit");
             assertThat(out.get(1).getAction()).isEqualTo(ScalingAction.RESIZE_IN_PLACE);
             assertThat(out.get(1).getToReplicas()).isEqualTo(2);
             assertThat(out.get(1).getToCpuPerReplica()).isEqualTo(2.75);
@@ -105,7 +105,7 @@ class ScalingOrchestratorTest {
             assertThat(out.get(0).getEffectiveAt().toEpochMilli()).isEqualTo(crossing - options.leadTimeInPlaceMs);
             assertThat(out.get(1).getAction()).isEqualTo(ScalingAction.SCALE_OUT);
             assertThat(out.get(1).getEffectiveAt().toEpochMilli()).isEqualTo(crossing - options.leadTimeScaleOutMs);
-            assertThat(out.get(0).getTrigger()).isEqualTo(ScalingTrigger.FORECAST);
+            assertThat(out.get(0).getTriggeredBy()).isEqualTo(ScalingTrigger.FORECAST);
         }
     }
 
@@ -116,7 +116,7 @@ class ScalingOrchestratorTest {
             // the forecast sees nothing (1 core), but the last bucket used 3 cores of 2
             shadow(h, horizon("t", "w", T0 + BUCKET, 3.0, flat(1.0)));
             ScalingCommand c = out(h).get(0);
-            assertThat(c.getTrigger()).isEqualTo(ScalingTrigger.SAFETY_NET);
+            assertThat(c.getTriggeredBy()).isEqualTo(ScalingTrigger.SAFETY_NET);
             assertThat(c.getEffectiveAt().toEpochMilli()).isEqualTo(T0 + BUCKET);
             assertThat(c.getToCpuPerReplica()).isEqualTo(4.5); // 3 / 0.7 = 4.29 -> 4.5
             assertThat(c.getSummary()).startsWith("Resize 1 × 2.00 cores → 1 × 4.50 cores now: CPU use already exceeds the allocation");
@@ -137,7 +137,7 @@ class ScalingOrchestratorTest {
             }
             ScalingCommand in = out(h).get(1);
             assertThat(in.getAction()).isEqualTo(ScalingAction.SCALE_IN);
-            assertThat(in.getTrigger()).isEqualTo(ScalingTrigger.SCALE_IN);
+            assertThat(in.getTriggeredBy()).isEqualTo(ScalingTrigger.SCALE_IN);
             assertThat(in.getDecidedAt().toEpochMilli() - T0).isGreaterThanOrEqualTo(options.cooldownMs);
             assertThat(in.getDecidedAt().toEpochMilli() - (T0 + BUCKET)).isGreaterThanOrEqualTo(options.scaleInStabilizationMs);
             assertThat(in.getToReplicas()).isEqualTo(2); // at most half of 3, rounded down, per step
@@ -154,7 +154,7 @@ class ScalingOrchestratorTest {
             shadow(h, horizon("t", "w", T0, 5, flat(20.0))); // needs 31 cores = 16 replicas
             ScalingCommand c = out(h).get(0);
             assertThat(c.getToReplicas()).isEqualTo(5);
-            assertThat(c.getLimit()).isEqualTo("max-replicas");
+            assertThat(c.getLimitApplied()).isEqualTo("max-replicas");
             shadow(h, horizon("t", "w", T0 + BUCKET, 5, flat(20.0)));
             assertThat(out(h)).as("nothing more within the bounds").hasSize(1);
         }

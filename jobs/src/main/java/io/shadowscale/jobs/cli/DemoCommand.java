@@ -211,7 +211,8 @@ final class DemoCommand implements Callable<Integer> {
         print(q, "SELECT action, count(*) AS commands, sum(CASE WHEN dry_run THEN 1 ELSE 0 END) AS dry_run FROM scaling_commands GROUP BY action ORDER BY action", 10);
         say("A few scaling commands and why:");
         print(q, "SELECT tenant_id, workload_id, action, from_replicas AS `from`, to_replicas AS `to`, to_cpu_per_replica AS cpu_per_replica, "
-                + "effective_at, reason FROM scaling_commands ORDER BY effective_at DESC", 4);
+                + "effective_at, capacity_class, round(cost_before_per_hour, 3) AS cost_before, round(cost_after_per_hour, 3) AS cost_after, "
+                + "summary FROM scaling_commands ORDER BY effective_at DESC", 4);
 
         say("Injected anomalies and what the CEP patterns found:");
         QueryResult found = q.execute("SELECT tenant_id, workload_id, type, start_time, end_time, explanation FROM anomalies", 10_000);

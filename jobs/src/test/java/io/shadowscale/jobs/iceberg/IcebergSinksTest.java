@@ -165,12 +165,12 @@ class IcebergSinksTest {
     expected.put("fallback_forecast", false);
     expected.put("reason", "cpu p90 2.9 > 80% of 3.0 in 7 min, \"peak\" ahead");
     expected.put("summary", "Scale out 2 → 4 replicas");
-    expected.put("trigger", "FORECAST");
+    expected.put("triggered_by", "FORECAST");
     expected.put("resource", "cpu");
     expected.put("quantile", 90);
     expected.put("target_utilization", 0.8);
     expected.put("required_capacity", 3.625);
-    expected.put("limit", "instance-limit");
+    expected.put("limit_applied", "instance-limit");
     expected.put("drivers", "campaign spring-sale: +31% CPU at 14:05Z");
     expected.put("factors", Map.of("quantile", 90.0, "cost_delta_per_hour", 0.25));
     expected.put("capacity_class", "MIXED");

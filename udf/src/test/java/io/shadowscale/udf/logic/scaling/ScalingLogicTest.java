@@ -142,7 +142,7 @@ class ScalingLogicTest {
         assertThat(c.getQuantile()).isEqualTo(90);
         assertThat(c.getTargetUtilization()).isEqualTo(0.7);
         assertThat(c.getRequiredCapacity()).isCloseTo(4.4 / 0.7, within(1e-9));
-        assertThat(c.getLimit()).isEqualTo("none");
+        assertThat(c.getLimitApplied()).isEqualTo("none");
         assertThat(c.getCostAfterPerHour()).isGreaterThan(c.getCostBeforePerHour());
         // the lowest p50 (4 cores) covers one of the two 3.25-core replicas all hour: that one on spot
         assertThat(c.getCapacityClass()).isEqualTo(CapacityClass.MIXED);

@@ -185,6 +185,7 @@ public final class ShadowJob {
         IcebergSinks.append(out.anomalies, IcebergTables.ANOMALIES, catalog);
         IcebergSinks.append(out.profiles, IcebergTables.PROFILES, catalog);
         IcebergSinks.append(out.poolShadows, IcebergTables.POOL_SHADOWS, catalog);
+        IcebergSinks.append(out.strategyOutcomes, IcebergTables.STRATEGY_OUTCOMES, catalog);
     }
 
     /** Runs the job to completion in this JVM (local Flink) — the embedded default. */

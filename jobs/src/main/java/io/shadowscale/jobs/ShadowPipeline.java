@@ -60,6 +60,7 @@ import io.shadowscale.udf.model.Residual;
  *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
  *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows
+ *     ├─ keyBy → every strategy simulated on actual use (shadow arms) → strategy outcomes
  *  union(allocations) keyBy → orchestrate ◄── broadcast ── control ──→ commands
  * </pre>
  *
@@ -104,6 +105,8 @@ public final class ShadowPipeline {
         public DataStream<EnrichedRollup> enriched;
         /** Summed shadows of the workloads that share a region, for the pool_shadows table. */
         public DataStream<PoolShadow> poolShadows;
+        /** Every strategy simulated on every workload, per hour, for the strategy_outcomes table. */
+        public DataStream<io.shadowscale.schema.StrategyOutcome> strategyOutcomes;
         /** Model releases the scorer refused (sha256 mismatch, load failure). */
         public DataStream<ModelAlert> modelAlerts;
 
@@ -206,6 +209,10 @@ public final class ShadowPipeline {
                 .keyBy(new PoolShadowAggregator.OfPool())
                 .process(new PoolShadowAggregator(options))
                 .uid("pool-shadows").name("Pool shadows (by region)");
+        out.strategyOutcomes = horizons
+                .keyBy(new Keys.OfHorizon())
+                .process(new io.shadowscale.udf.StrategyEvaluator(options))
+                .uid("strategy-outcomes").name("Shadow arms: every strategy on every workload");
         out.enriched = enriched;
         out.modelAlerts = horizons.getSideOutput(Descriptors.MODEL_ALERTS);
         return out;

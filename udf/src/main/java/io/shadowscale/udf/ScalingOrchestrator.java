@@ -40,6 +40,9 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
 
     private final ShadowOptions options;
     private transient ThresholdPolicy policy;
+    /** With live A/B arms: each strategy's policy, and which workload runs which. */
+    private transient java.util.Map<String, ThresholdPolicy> armPolicies;
+    private transient io.shadowscale.udf.logic.ab.ArmAssignment arms;
     private transient ValueState<AllocationState> allocation;
     private transient IdleTimer idleTimer;
     private transient Counter commands;
@@ -52,6 +55,12 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
     @Override
     public void open(OpenContext ctx) {
         policy = new ThresholdPolicy(options);
+        if (options.liveArms) {
+            io.shadowscale.udf.logic.ab.StrategyCatalog catalog = options.strategyCatalog();
+            arms = catalog.assignment();
+            armPolicies = new java.util.HashMap<>();
+            catalog.all(options).forEach((name, o) -> armPolicies.put(name, new ThresholdPolicy(o)));
+        }
         allocation = getRuntimeContext().getState(ALLOCATION);
         idleTimer = new IdleTimer(getRuntimeContext().getState(IDLE_TIMER));
         commands = getRuntimeContext().getMetricGroup().counter("scalingCommands");
@@ -68,6 +77,8 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
     }
 
     private void onHorizon(ShadowHorizon h, ReadOnlyContext ctx, Collector<ScalingCommand> out) throws Exception {
+        // live A/B arm: the strategy of the workload's arm decides, and its name is the command's policy
+        ThresholdPolicy policy = arms == null ? this.policy : armPolicies.get(arms.armOf(h.getTenantId(), h.getWorkloadId()));
         AllocationState a = allocation.value();
         if (a == null) {
             a = policy.assumedAllocation(h);

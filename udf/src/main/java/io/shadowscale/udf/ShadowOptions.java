@@ -97,6 +97,10 @@ public class ShadowOptions implements Serializable {
     public double minShrinkRatio = 0.90;
     /** The pricing catalogue's CSV text ({@code --pricing FILE} is read where the job is built); null = the bundled one. */
     public String pricingCsv;
+    /** The strategy catalogue's text (A/B arms and shadow arms); null = the bundled {@code flink-conf/strategies.properties}. */
+    public String strategiesText;
+    /** Run each workload live with the strategy of its A/B arm (the catalogue's {@code ab.arms}); off: every workload runs these options. */
+    public boolean liveArms = false;
     /** Where {@link #pricingCsv} came from, for messages. */
     public String pricingSource = "";
 
@@ -179,6 +183,16 @@ public class ShadowOptions implements Serializable {
         o.minShrinkRatio = p.getDouble("min-shrink-ratio", o.minShrinkRatio);
         o.scaleInQuantile = p.getInt("scale-in-quantile", o.scaleInQuantile);
         o.defaultCpuPerReplica = p.getDouble("default-cpu-per-replica", o.defaultCpuPerReplica);
+        o.liveArms = p.getBoolean("live-arms", o.liveArms);
+        String strategies = p.get("strategies", "");
+        if (!strategies.isBlank()) {
+            java.nio.file.Path file = java.nio.file.Path.of(strategies.strip());
+            try {
+                o.strategiesText = java.nio.file.Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --strategies " + file + ": " + e.getMessage());
+            }
+        }
         String pricing = p.get("pricing", "");
         if (!pricing.isBlank()) {
             java.nio.file.Path file = java.nio.file.Path.of(pricing.strip());
@@ -229,11 +243,20 @@ public class ShadowOptions implements Serializable {
         require(scaleInQuantile == 90 || scaleInQuantile == 99, "scale-in-quantile must be 90 or 99");
         require(minShrinkRatio > 0 && minShrinkRatio <= 1, "min-shrink-ratio must be in (0, 1]");
         pricingCatalog(); // throws naming the file and line
+        if (strategiesText != null) {
+            strategyCatalog(); // throws naming the key
+        }
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
     }
 
     /** The catalogue commands are priced with. */
+    /** The strategies of the A/B test: {@link #strategiesText} or the bundled catalogue. */
+    public io.shadowscale.udf.logic.ab.StrategyCatalog strategyCatalog() {
+        return strategiesText == null ? io.shadowscale.udf.logic.ab.StrategyCatalog.bundled()
+                : io.shadowscale.udf.logic.ab.StrategyCatalog.parse(strategiesText, "--strategies");
+    }
+
     public io.shadowscale.udf.logic.scaling.PricingCatalog pricingCatalog() {
         return pricingCsv == null ? io.shadowscale.udf.logic.scaling.PricingCatalog.bundled()
                 : io.shadowscale.udf.logic.scaling.PricingCatalog.parse(pricingCsv, pricingSource);

@@ -148,6 +148,7 @@ final class DemoCommand implements Callable<Integer> {
             s.groupId = "shadowscale-demo";
             s.bounded = true;
             s.checkpointIntervalMs = 5_000;
+            s.options.liveArms = true; // the demo runs the A/B arms of flink-conf/strategies.properties live
             long total = produced + bad.size();
             say("Running the job (local Flink, parallelism %d, checkpoint every %d s) until the telemetry is consumed:", parallelism, s.checkpointIntervalMs / 1000);
             ProgressBar jobBar = new ProgressBar(total, "records");
@@ -178,6 +179,7 @@ final class DemoCommand implements Callable<Integer> {
         say("Done in %.0f s. The broker is stopped; the Iceberg tables stay in %s.", (System.nanoTime() - t0) / 1e9, wh);
         say("Query them, e.g.:  bin/shadowscale query \"SELECT action, count(*) FROM scaling_commands GROUP BY action\"%s",
                 warehouse != null ? " --warehouse " + wh : "");
+        say("Compare the strategies:  bin/shadowscale ab report%s", warehouse != null ? " --warehouse " + wh : "");
         return 0;
     }
 
@@ -187,6 +189,8 @@ final class DemoCommand implements Callable<Integer> {
         long shadows = TableStats.rowCount(catalog, IcebergTables.RESOURCE_SHADOWS);
         long commands = TableStats.rowCount(catalog, IcebergTables.SCALING_COMMANDS);
         long anomalies = TableStats.rowCount(catalog, IcebergTables.ANOMALIES);
+        long pools = TableStats.rowCount(catalog, IcebergTables.POOL_SHADOWS);
+        long outcomes = TableStats.rowCount(catalog, IcebergTables.STRATEGY_OUTCOMES);
         List<DeadLetterReader.Entry> dead = DeadLetterReader.readAll(bootstrap, topics.deadLetters, 1000);
 
         say("");
@@ -197,6 +201,8 @@ final class DemoCommand implements Callable<Integer> {
         say("  shadow steps          %,12d   -> table shadowscale.resource_shadows, topic %s", shadows, topics.shadows);
         say("  scaling commands      %,12d   -> table shadowscale.scaling_commands, topic %s", commands, topics.commands);
         say("  anomalies             %,12d   -> table shadowscale.anomalies, topic %s", anomalies, topics.anomalies);
+        say("  pool shadow steps     %,12d   -> table shadowscale.pool_shadows", pools);
+        say("  strategy outcomes     %,12d   -> table shadowscale.strategy_outcomes (every strategy, workload and hour)", outcomes);
         say("  warehouse             %s", wh);
 
         say("");

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "shadowscale", mixinStandardHelpOptions = true, version = "shadowscale 0.1.0",
         description = "Predictive (shadow) resource scaling on Apache Flink.",
         subcommands = {DemoCommand.class, QueryCommand.class, BacktestCommand.class, ExportTrainingCommand.class, ClusterCommand.class, SubmitCommand.class, ProduceCommand.class,
-                EventsCommand.class, NabCommand.class, WhatIfCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                EventsCommand.class, NabCommand.class, WhatIfCommand.class, AbCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces and more detail.", scope = CommandLine.ScopeType.INHERIT)

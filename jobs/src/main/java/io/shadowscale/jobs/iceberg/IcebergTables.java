@@ -2,6 +2,7 @@ package io.shadowscale.jobs.iceberg;
 
 import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.PoolShadow;
+import io.shadowscale.schema.StrategyOutcome;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ScalingCommand;
 import io.shadowscale.schema.TelemetryRollup;
@@ -114,8 +115,22 @@ public final class IcebergTables {
           "target_time",
           List.of("pool", "generated_at", "step"));
 
+  /**
+   * Natural key: strategy, tenant_id, workload_id, hour_start. Every strategy simulated on every
+   * workload's actual use, per hour (the A/B test's shadow arms).
+   */
+  public static final TableDef<StrategyOutcome> STRATEGY_OUTCOMES =
+      TableDef.fromAvro(
+          "strategy_outcomes",
+          StrategyOutcome.class,
+          StrategyOutcome.getClassSchema(),
+          Map.of(),
+          "hour_start",
+          List.of("strategy", "tenant_id", "workload_id", "hour_start"));
+
   public static final List<TableDef<?>> ALL =
-      List.of(TELEMETRY_ROLLUPS, RESOURCE_SHADOWS, SCALING_COMMANDS, ANOMALIES, PROFILES, POOL_SHADOWS);
+      List.of(TELEMETRY_ROLLUPS, RESOURCE_SHADOWS, SCALING_COMMANDS, ANOMALIES, PROFILES, POOL_SHADOWS,
+          STRATEGY_OUTCOMES);
 
   private IcebergTables() {}
 

@@ -36,7 +36,7 @@ class IcebergTablesTest {
         .extracting(TableIdentifier::name)
         .containsExactlyInAnyOrder(
             "telemetry_rollups", "resource_shadows", "scaling_commands", "anomalies", "profiles",
-            "pool_shadows");
+            "pool_shadows", "strategy_outcomes");
     assertThat(partitioning(catalog, "telemetry_rollups"))
         .containsExactly("day(bucket_start)", "bucket[16](tenant_id)");
     assertThat(partitioning(catalog, "resource_shadows"))

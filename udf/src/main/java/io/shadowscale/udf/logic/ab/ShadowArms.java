@@ -122,7 +122,7 @@ public final class ShadowArms {
         return out;
     }
 
-    private static void account(ArmState a, long from, long to, double cpu, double memory, PricingCatalog.Price price) {
+    static void account(ArmState a, long from, long to, double cpu, double memory, PricingCatalog.Price price) {
         long t = from;
         while (t < to) {
             long next = a.pendingAt != Long.MIN_VALUE && a.pendingAt > t && a.pendingAt < to ? a.pendingAt : to;

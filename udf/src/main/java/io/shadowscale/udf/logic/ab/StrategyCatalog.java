@@ -58,6 +58,15 @@ public final class StrategyCatalog implements Serializable {
         }
     }
 
+    /** @throws IllegalArgumentException naming the source, the key and what is wrong */
+    public static StrategyCatalog parse(String text, String source) {
+        try {
+            return parse(new java.io.StringReader(text), source);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** @throws IllegalArgumentException naming the file, the key and what is wrong */
     static StrategyCatalog parse(Reader reader, String source) throws IOException {
         Properties p = new Properties();

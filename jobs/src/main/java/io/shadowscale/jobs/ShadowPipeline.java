@@ -178,13 +178,21 @@ public final class ShadowPipeline {
             control = nothing(env, ScalingControl.class, "No scaling control");
         }
         // shadows and allocation reports share one keyed input, so the control can be broadcast alongside
+        DataStream<Residual> residuals = horizons.getSideOutput(Descriptors.RESIDUALS);
+        DataStream<Anomaly> anomalies = AnomalyDetector.detect(residuals, options)
+                .keyBy(new AnomalyCooldown.ByWorkloadAndType())
+                .process(new AnomalyCooldown(options.anomalyCooldownMs))
+                .uid("anomaly-cooldown").name("De-duplicate anomalies");
+
         DataStream<OrchestratorInput> orchestratorInput = horizons
                 .map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-shadows").name("Shadows to orchestrator")
                 .union(allocations.assignTimestampsAndWatermarks(
                         WatermarkStrategy.<AllocationUpdate>forBoundedOutOfOrderness(Duration.ofMillis(options.outOfOrdernessMs))
                                 .withTimestampAssigner((a, ts) -> a.getReportedAt().toEpochMilli())
                                 .withIdleness(Duration.ofMillis(options.idlenessMs))).name("Allocation watermarks")
-                        .map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-allocations").name("Allocations to orchestrator"));
+                        .map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-allocations").name("Allocations to orchestrator"))
+                // anomalies put workloads in safe mode and cap scale-ups during unexplained surges
+                .union(anomalies.map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-anomalies").name("Anomalies to orchestrator"));
         BroadcastStream<ScalingControl> controls = control
                 .assignTimestampsAndWatermarks(ControlWatermarks.strategy()).name("Scaling control timestamps")
                 .broadcast(Descriptors.SCALING_CONTROL);
@@ -194,11 +202,7 @@ public final class ShadowPipeline {
                 .process(new ScalingOrchestrator(options))
                 .uid("orchestrate-scaling").name("Orchestrate scaling");
 
-        DataStream<Residual> residuals = horizons.getSideOutput(Descriptors.RESIDUALS);
-        DataStream<Anomaly> anomalies = AnomalyDetector.detect(residuals, options)
-                .keyBy(new AnomalyCooldown.ByWorkloadAndType())
-                .process(new AnomalyCooldown(options.anomalyCooldownMs))
-                .uid("anomaly-cooldown").name("De-duplicate anomalies");
+
 
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(rollups.getSideOutput(Descriptors.DEAD_LETTERS));

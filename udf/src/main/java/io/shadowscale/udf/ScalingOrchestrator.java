@@ -73,6 +73,13 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
             onHorizon(in.horizon, ctx, out);
         } else if (in.allocation != null) {
             onAllocation(in.allocation, ctx);
+        } else if (in.anomaly != null) {
+            AllocationState a = allocation.value();
+            if (a != null) { // nothing to protect before the first shadow
+                a.onAnomaly(in.anomaly.getType() == io.shadowscale.schema.AnomalyType.UNEXPLAINED_SURGE,
+                        in.anomaly.getEndTime().toEpochMilli() + options.anomalyCooldownMs, options.unexplainedSurgeBudget);
+                allocation.update(a);
+            }
         }
     }
 

@@ -117,6 +117,8 @@ public class ShadowOptions implements Serializable {
     public double minCpuExcessCores = 0.25;
     /** An anomaly of the same type on the same workload within this long after the last one is the same incident. */
     public long anomalyCooldownMs = Duration.ofMinutes(30).toMillis();
+    /** During an unexplained surge, scale-ups stop at the capacity it found plus this share of it. */
+    public double unexplainedSurgeBudget = 0.5;
 
     // --- behavioural profiles and external events
     /**
@@ -184,6 +186,7 @@ public class ShadowOptions implements Serializable {
         o.scaleInQuantile = p.getInt("scale-in-quantile", o.scaleInQuantile);
         o.defaultCpuPerReplica = p.getDouble("default-cpu-per-replica", o.defaultCpuPerReplica);
         o.liveArms = p.getBoolean("live-arms", o.liveArms);
+        o.unexplainedSurgeBudget = p.getDouble("unexplained-surge-budget", o.unexplainedSurgeBudget);
         String strategies = p.get("strategies", "");
         if (!strategies.isBlank()) {
             java.nio.file.Path file = java.nio.file.Path.of(strategies.strip());
@@ -242,6 +245,7 @@ public class ShadowOptions implements Serializable {
         require(maxStepFraction > 0, "max-step must be positive");
         require(scaleInQuantile == 90 || scaleInQuantile == 99, "scale-in-quantile must be 90 or 99");
         require(minShrinkRatio > 0 && minShrinkRatio <= 1, "min-shrink-ratio must be in (0, 1]");
+        require(unexplainedSurgeBudget >= 0, "unexplained-surge-budget must not be negative");
         pricingCatalog(); // throws naming the file and line
         if (strategiesText != null) {
             strategyCatalog(); // throws naming the key

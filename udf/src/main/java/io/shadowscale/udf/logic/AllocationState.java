@@ -30,6 +30,12 @@ public class AllocationState {
     /** After this (the command's expiry) a report without the acknowledgement wins again. */
     public long pendingUntil = Long.MIN_VALUE;
 
+    /** Until when an anomaly keeps the workload in safe mode: no scale-in (MIN_VALUE: none). */
+    public long safeModeUntil = Long.MIN_VALUE;
+    /** Until when scale-ups are capped at {@link #surgeCapCores} because of an unexplained surge. */
+    public long surgeCapUntil = Long.MIN_VALUE;
+    public double surgeCapCores;
+
     public AllocationState() {}
 
     public double cpuCapacity() {
@@ -38,6 +44,21 @@ public class AllocationState {
 
     public double memoryCapacity() {
         return (double) replicas * memoryPerReplicaBytes;
+    }
+
+    /**
+     * Anomaly feedback: any anomaly puts the workload in safe mode (no scale-in) until
+     * {@code until}; an unexplained surge also caps scale-ups at the capacity it found plus
+     * {@code budget} of it, so an attack cannot run up the bill.
+     */
+    public void onAnomaly(boolean unexplainedSurge, long until, double budget) {
+        safeModeUntil = Math.max(safeModeUntil, until);
+        if (unexplainedSurge) {
+            if (surgeCapUntil == Long.MIN_VALUE || surgeCapUntil < until - 24 * 3_600_000L) {
+                surgeCapCores = cpuCapacity() * (1 + budget);
+            }
+            surgeCapUntil = Math.max(surgeCapUntil, until);
+        }
     }
 
     public AllocationState copy() {
@@ -56,6 +77,9 @@ public class AllocationState {
         c.lowSince = lowSince;
         c.pendingCommandId = pendingCommandId;
         c.pendingUntil = pendingUntil;
+        c.safeModeUntil = safeModeUntil;
+        c.surgeCapUntil = surgeCapUntil;
+        c.surgeCapCores = surgeCapCores;
         return c;
     }
 

@@ -181,8 +181,13 @@ public final class ThresholdPolicy {
                 plan.text += describeAction(plan, a)
                         + String.format(Locale.ROOT, ", effective %s (%d min lead).", ScalingFormat.time(plan.effectiveAt), plan.leadMs / 60_000);
             }
+        } else if (decidedAt < a.safeModeUntil) {
+            a.lowSince = Long.MIN_VALUE; // safe mode: an anomaly is active, no scale-in
         } else {
             plan = scaleIn(steps, a, decidedAt);
+        }
+        if (plan != null && plan.action != ScalingAction.SCALE_IN && decidedAt < a.surgeCapUntil) {
+            plan = capForSurge(plan, a);
         }
         if (plan == null && toStorage > a.storageBytes) {
             plan = new Plan();
@@ -207,6 +212,28 @@ public final class ThresholdPolicy {
             plan.text += " Storage p99 " + ScalingFormat.bytes(last.getStorageP99()) + " at the horizon: grow to " + ScalingFormat.bytes(toStorage) + ".";
         }
         return issue(horizon, a, plan, decidedAt, guard);
+    }
+
+    /**
+     * During an unexplained surge scale-ups stop at the budget set when it began: the capacity
+     * then plus {@link ShadowOptions#unexplainedSurgeBudget} of it. Null when nothing is left.
+     */
+    private Plan capForSurge(Plan p, AllocationState a) {
+        double cap = a.surgeCapCores;
+        if (p.toReplicas * p.toCpu <= cap + 1e-9) {
+            return p;
+        }
+        if (p.action == ScalingAction.SCALE_OUT) {
+            p.toReplicas = Math.max(a.replicas, (int) Math.floor(cap / p.toCpu + 1e-9));
+        } else {
+            p.toCpu = Math.max(a.cpuPerReplica, Math.floor(cap / p.toReplicas / CPU_GRAIN + 1e-9) * CPU_GRAIN);
+        }
+        if (p.toReplicas * p.toCpu <= a.cpuCapacity() + 1e-9 && p.toMemory <= a.memoryPerReplicaBytes) {
+            return null;
+        }
+        p.limit = "unexplained-surge-budget";
+        p.text += String.format(Locale.ROOT, " Capped at %s by the scale-up budget while an unexplained surge is active.", ScalingFormat.cores(cap));
+        return p;
     }
 
     /** In place when the per-replica size fits the instance, else scale out; null when the bounds allow nothing. */

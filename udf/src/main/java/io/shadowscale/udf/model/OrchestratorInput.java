@@ -4,13 +4,15 @@ import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.ShadowHorizon;
 
 /**
- * One keyed input of the orchestrator: a shadow or an allocation report (exactly one is set). The
+ * One keyed input of the orchestrator: a shadow, an allocation report or an anomaly (exactly one is set). The
  * two share one keyed stream so that the control topic can be broadcast alongside them. A Flink
  * POJO whose fields are Avro records (serialised with Avro, not Kryo).
  */
 public class OrchestratorInput {
     public ShadowHorizon horizon;
     public AllocationUpdate allocation;
+    /** An anomaly of the workload: safe mode (no scale-in), and a scale-up budget during an unexplained surge. */
+    public io.shadowscale.schema.Anomaly anomaly;
 
     public OrchestratorInput() {}
 
@@ -26,12 +28,20 @@ public class OrchestratorInput {
         return in;
     }
 
+    public static OrchestratorInput of(io.shadowscale.schema.Anomaly a) {
+        OrchestratorInput in = new OrchestratorInput();
+        in.anomaly = a;
+        return in;
+    }
+
     public String key() {
         return horizon != null ? horizon.getTenantId() + "/" + horizon.getWorkloadId()
-                : allocation.getTenantId() + "/" + allocation.getWorkloadId();
+                : allocation != null ? allocation.getTenantId() + "/" + allocation.getWorkloadId()
+                : anomaly.getTenantId() + "/" + anomaly.getWorkloadId();
     }
 
     public long eventTime() {
-        return horizon != null ? horizon.getGeneratedAt().toEpochMilli() : allocation.getReportedAt().toEpochMilli();
+        return horizon != null ? horizon.getGeneratedAt().toEpochMilli()
+                : allocation != null ? allocation.getReportedAt().toEpochMilli() : anomaly.getEndTime().toEpochMilli();
     }
 }

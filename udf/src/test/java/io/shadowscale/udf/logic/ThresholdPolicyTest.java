@@ -167,4 +167,36 @@ public class ThresholdPolicyTest {
         assertThat(c.getToStorageBytes()).isEqualTo(14L << 30);
         assertThat(c.getReason()).contains("grow storage");
     }
+
+    @Test
+    void anActiveAnomalyBlocksScaleInUntilItHasCooledDown() {
+        AllocationState a = alloc(4, 4.0);
+        a.onAnomaly(false, T0 + 3_600_000L, 0.5); // safe mode for an hour
+        ThresholdPolicy p = new ThresholdPolicy(o);
+        long t = T0;
+        ScalingCommand c = null;
+        while (c == null && t < T0 + 3 * 3_600_000L) {
+            c = p.decide(horizon("t", "w", t, 1.0, flat(1.0, 12)), a);
+            t += BUCKET;
+        }
+        assertThat(c).isNotNull();
+        assertThat(c.getAction()).isEqualTo(ScalingAction.SCALE_IN);
+        // the stabilisation window only starts once safe mode is over
+        assertThat(c.getDecidedAt().toEpochMilli()).isGreaterThanOrEqualTo(T0 + 3_600_000L + o.scaleInStabilizationMs);
+    }
+
+    @Test
+    void anUnexplainedSurgeCapsScaleUpsAtTheBudget() {
+        AllocationState a = alloc(2, 4.0); // 8 cores
+        a.onAnomaly(true, T0 + 3_600_000L, 0.5); // at most 12 cores until it cools down
+        ScalingCommand c = new ThresholdPolicy(o).decide(horizon("t", "w", T0, 7.0, flat(20.0, 12)), a);
+        assertThat(c).isNotNull();
+        assertThat(c.getToReplicas() * c.getToCpuPerReplica()).isEqualTo(12.0);
+        assertThat(c.getLimitApplied()).isEqualTo("unexplained-surge-budget");
+        assertThat(c.getReason()).contains("scale-up budget while an unexplained surge is active");
+        // once the cap is reached, nothing more until the surge has cooled down
+        assertThat(new ThresholdPolicy(o).decide(horizon("t", "w", T0 + BUCKET, 11.0, flat(20.0, 12)), a)).isNull();
+        ScalingCommand later = new ThresholdPolicy(o).decide(horizon("t", "w", T0 + 2 * 3_600_000L, 11.0, flat(20.0, 12)), a);
+        assertThat(later.getToReplicas() * later.getToCpuPerReplica()).isGreaterThan(12.0);
+    }
 }

@@ -8,7 +8,6 @@ import io.shadowscale.schema.TelemetryEvent;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.ForecasterState;
-import io.shadowscale.udf.model.Resource;
 
 /** Realistic inputs for the microbenchmarks: samples, rollups, a day of forecaster history. */
 final class Fixtures {
@@ -40,13 +39,7 @@ final class Fixtures {
     }
 
     static double[] actuals(TelemetryRollup r) {
-        double[] y = new double[Resource.COUNT];
-        y[Resource.CPU.ordinal()] = r.getCpuAvg();
-        y[Resource.MEMORY.ordinal()] = r.getMemoryAvg();
-        y[Resource.NETWORK_IN.ordinal()] = r.getNetworkInBytesPerSec();
-        y[Resource.NETWORK_OUT.ordinal()] = r.getNetworkOutBytesPerSec();
-        y[Resource.STORAGE.ordinal()] = r.getStorageMax();
-        return y;
+        return io.shadowscale.udf.logic.forecast.ShadowAssembly.actuals(r);
     }
 
     /** A forecaster state after {@code days} of buckets. */

@@ -25,8 +25,7 @@ import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.AnomalyCooldown;
 import io.shadowscale.udf.AnomalyDetector;
 import io.shadowscale.udf.BehavioralProfiler;
-import io.shadowscale.udf.ControlWatermarks;
-import io.shadowscale.udf.ExternalEventWatermarks;
+import io.shadowscale.udf.SideInputWatermarks;
 import io.shadowscale.udf.Descriptors;
 import io.shadowscale.udf.Keys;
 import io.shadowscale.udf.PoolShadowAggregator;
@@ -138,9 +137,9 @@ public final class ShadowPipeline {
             events = nothing(env, ExternalEvent.class, "No external events");
         }
         // MAX watermark on this input: the profiler's event time is the telemetry's alone, so a
-        // quiet or finished events topic never holds it back (see ExternalEventWatermarks)
+        // quiet or finished events topic never holds it back (see SideInputWatermarks)
         BroadcastStream<ExternalEvent> calendar = events
-                .assignTimestampsAndWatermarks(ExternalEventWatermarks.strategy()).name("External event timestamps")
+                .assignTimestampsAndWatermarks(SideInputWatermarks.<ExternalEvent>strategy((e, ts) -> e.getStartTime().toEpochMilli())).name("External event timestamps")
                 .broadcast(Descriptors.EXTERNAL_EVENTS);
         SingleOutputStreamOperator<EnrichedRollup> enriched = rollups
                 .keyBy(new Keys.OfRollup())
@@ -155,7 +154,7 @@ public final class ShadowPipeline {
         // like the external events: a release applies when it arrives, and a quiet topic must not
         // hold back the scorer's event time
         DataStream<ModelRelease> broadcastReleases = releases
-                .assignTimestampsAndWatermarks(ReleaseWatermarks.strategy()).name("Model release timestamps")
+                .assignTimestampsAndWatermarks(SideInputWatermarks.<ModelRelease>strategy((r, ts) -> r.getReleasedAt().toEpochMilli())).name("Model release timestamps")
                 .broadcast();
         SingleOutputStreamOperator<ShadowHorizon> horizons = enriched
                 .keyBy(new Keys.OfEnriched())
@@ -194,7 +193,7 @@ public final class ShadowPipeline {
                 // anomalies put workloads in safe mode and cap scale-ups during unexplained surges
                 .union(anomalies.map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-anomalies").name("Anomalies to orchestrator"));
         BroadcastStream<ScalingControl> controls = control
-                .assignTimestampsAndWatermarks(ControlWatermarks.strategy()).name("Scaling control timestamps")
+                .assignTimestampsAndWatermarks(SideInputWatermarks.<ScalingControl>strategy((c, ts) -> c.getIssuedAt().toEpochMilli())).name("Scaling control timestamps")
                 .broadcast(Descriptors.SCALING_CONTROL);
         DataStream<ScalingCommand> commands = orchestratorInput
                 .keyBy(new Keys.OfOrchestratorInput())
@@ -220,29 +219,6 @@ public final class ShadowPipeline {
         out.enriched = enriched;
         out.modelAlerts = horizons.getSideOutput(Descriptors.MODEL_ALERTS);
         return out;
-    }
-
-    /** Model releases carry their release time and a watermark that never holds anything back. */
-    static final class ReleaseWatermarks implements org.apache.flink.api.common.eventtime.WatermarkGenerator<ModelRelease> {
-        private boolean emitted;
-
-        static WatermarkStrategy<ModelRelease> strategy() {
-            return WatermarkStrategy.<ModelRelease>forGenerator(ctx -> new ReleaseWatermarks())
-                    .withTimestampAssigner((r, ts) -> r.getReleasedAt().toEpochMilli());
-        }
-
-        @Override
-        public void onEvent(ModelRelease r, long timestamp, org.apache.flink.api.common.eventtime.WatermarkOutput out) {
-            onPeriodicEmit(out);
-        }
-
-        @Override
-        public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput out) {
-            if (!emitted) {
-                out.emitWatermark(org.apache.flink.api.common.eventtime.Watermark.MAX_WATERMARK);
-                emitted = true;
-            }
-        }
     }
 
     /**

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code shadowscale backtest ...}: replays real traces through our code and the baselines. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
         description = "Backtests on real traces laid out like ../shared/data/bitbrains-rnd.",
-        subcommands = {BacktestCommand.Forecast.class, ScalingBacktestCommand.class})
+        subcommands = {BacktestCommand.Forecast.class, ScalingBacktestCommand.class, ColdStartCommand.class})
 final class BacktestCommand implements Callable<Integer> {
 
     @Override

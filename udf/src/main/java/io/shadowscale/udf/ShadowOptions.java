@@ -246,6 +246,10 @@ public class ShadowOptions implements Serializable {
         require(scaleInQuantile == 90 || scaleInQuantile == 99, "scale-in-quantile must be 90 or 99");
         require(minShrinkRatio > 0 && minShrinkRatio <= 1, "min-shrink-ratio must be in (0, 1]");
         require(unexplainedSurgeBudget >= 0, "unexplained-surge-budget must not be negative");
+        // scale-up sizes to quantile ÷ target; if scale-in reads the same band at the same share it
+        // fires right after every scale-up, and the policy flaps
+        require(scaleInQuantile > provisionQuantile || scaleInUtilization < targetCpuUtilization,
+                "scale-in needs a gap below scale-up: a higher scale-in-quantile than quantile, or a scale-in-utilization under target-cpu-utilization");
         pricingCatalog(); // throws naming the file and line
         if (strategiesText != null) {
             strategyCatalog(); // throws naming the key

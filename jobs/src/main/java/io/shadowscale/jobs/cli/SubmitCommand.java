@@ -32,7 +32,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Uploads the job JAR to a Flink cluster (REST API) and runs the shadowscale job.",
                 "Defaults: the local cluster (`cluster start`), its broker and its warehouse (.shadowscale/cluster/warehouse).",
-                "Other job options are passed through, e.g. --dry-run true, --quantile 99, --catalog-type rest --catalog-uri URL."})
+                "Other job options are passed through, e.g. --dry-run true, --quantile 90 --scale-in-quantile 99, --catalog-type rest --catalog-uri URL."})
 final class SubmitCommand implements Callable<Integer> {
 
     static final String JAR_GLOB = "shadowscale-jobs-*-job.jar";

@@ -107,7 +107,7 @@ final class AbCommand implements Callable<Integer> {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(AbReport.json(r)));
                 return 0;
             }
-            System.out.printf(Locale.ROOT, "A/B report over %d workloads (default %s; differences to it with %.0f%% paired-bootstrap intervals)%n",
+            System.out.printf(Locale.ROOT, "A/B report over %d workloads (differences to the default strategy, %s, with %.0f%% paired-bootstrap intervals; * = excludes zero)%n",
                     r.rows().get(0).workloads(), def, AbReport.LEVEL * 100);
             System.out.println("  strategy         live   hours      cost $   under min  actions   cost diff $ [interval]          under-prov diff min [interval]");
             for (AbReport.Row row : r.rows()) {

@@ -189,22 +189,13 @@ public class ShadowOptions implements Serializable {
         o.unexplainedSurgeBudget = p.getDouble("unexplained-surge-budget", o.unexplainedSurgeBudget);
         String strategies = p.get("strategies", "");
         if (!strategies.isBlank()) {
-            java.nio.file.Path file = java.nio.file.Path.of(strategies.strip());
-            try {
-                o.strategiesText = java.nio.file.Files.readString(file);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read --strategies " + file + ": " + e.getMessage());
-            }
+            o.strategiesText = readOptionFile("strategies", strategies);
+            o.strategyCatalog(); // checked once where it is given, not on every copy a strategy makes
         }
         String pricing = p.get("pricing", "");
         if (!pricing.isBlank()) {
-            java.nio.file.Path file = java.nio.file.Path.of(pricing.strip());
-            try {
-                o.pricingCsv = java.nio.file.Files.readString(file);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read --pricing " + file + ": " + e.getMessage());
-            }
-            o.pricingSource = file.toString();
+            o.pricingCsv = readOptionFile("pricing", pricing);
+            o.pricingSource = pricing.strip();
         }
         String tenants = p.get("dry-run-tenants", "");
         if (!tenants.isBlank()) {
@@ -212,6 +203,16 @@ public class ShadowOptions implements Serializable {
         }
         o.validate();
         return o;
+    }
+
+    /** The text of the file an option names, read where the job is built (so it ships with the options). */
+    private static String readOptionFile(String option, String path) {
+        java.nio.file.Path file = java.nio.file.Path.of(path.strip());
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read --" + option + " " + file + ": " + e.getMessage());
+        }
     }
 
     /** A deep copy (the options are serialisable), e.g. to derive a strategy from the job's options. */
@@ -251,9 +252,6 @@ public class ShadowOptions implements Serializable {
         require(scaleInQuantile > provisionQuantile || scaleInUtilization < targetCpuUtilization,
                 "scale-in needs a gap below scale-up: a higher scale-in-quantile than quantile, or a scale-in-utilization under target-cpu-utilization");
         pricingCatalog(); // throws naming the file and line
-        if (strategiesText != null) {
-            strategyCatalog(); // throws naming the key
-        }
         io.shadowscale.udf.logic.events.EventSubscription.parseConfig(eventSubscriptions); // throws naming the bad part
         return this;
     }

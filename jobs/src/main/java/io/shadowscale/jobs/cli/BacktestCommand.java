@@ -33,6 +33,15 @@ final class BacktestCommand implements Callable<Integer> {
         return Main.home().getParent().resolve("../shared/data/bitbrains-rnd").normalize();
     }
 
+    /** {@code data}, or the default traces folder, checked to be laid out like bitbrains-rnd. */
+    static Path tracesDir(Path data) {
+        Path dir = data != null ? data : defaultData();
+        if (!java.nio.file.Files.isDirectory(dir.resolve("rnd"))) {
+            throw new CliException("no Bitbrains traces at " + dir + " (expected " + dir.resolve("rnd") + "/<month>/<vm>.csv[.gz]); pass --data DIR");
+        }
+        return dir;
+    }
+
     @Command(name = "forecast", mixinStandardHelpOptions = true,
             description = {"Rolling-origin, hour-ahead forecast evaluation: every method forecasts the next 12 × 5 min at every",
                     "5-minute origin after a 7-day warm-up; MASE, pinball loss (p50/p90/p99, scaled like MASE) and p90/p99",
@@ -67,10 +76,7 @@ final class BacktestCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = data != null ? data : defaultData();
-            if (!Files.isDirectory(dir.resolve("rnd"))) {
-                throw new CliException("no Bitbrains traces at " + dir + " (expected " + dir.resolve("rnd") + "/<month>/<vm>.csv[.gz]); pass --data DIR");
-            }
+            Path dir = tracesDir(data);
             for (String m : methods) {
                 if (!Arrays.asList(Baselines.NAMES).contains(m)) {
                     throw new CliException("unknown method '" + m + "': use " + String.join(", ", Baselines.NAMES));

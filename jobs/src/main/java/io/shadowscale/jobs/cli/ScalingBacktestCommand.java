@@ -67,10 +67,7 @@ final class ScalingBacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = data != null ? data : BacktestCommand.defaultData();
-        if (!Files.isDirectory(dir.resolve("rnd"))) {
-            throw new CliException("no Bitbrains traces at " + dir + " (expected " + dir.resolve("rnd") + "/<month>/<vm>.csv[.gz]); pass --data DIR");
-        }
+        Path dir = BacktestCommand.tracesDir(data);
         if (!forecaster.equals("onnx") && !forecaster.equals("fallback")) {
             throw new CliException("--forecaster must be onnx or fallback");
         }

@@ -120,6 +120,100 @@ public final class ModelFeatures {
         return scale;
     }
 
+    /**
+     * {@link #build} for a series kept in a ring — the job's path, without a callback per lag or an
+     * array per call. The value {@code lag} buckets before the origin is
+     * {@code ring[base + (newest - lag) mod season]} for lags below {@code season}, unknown beyond;
+     * the slots are walked as (at most two) contiguous runs instead of a modulo per lag. Writes
+     * exactly what {@link #build} writes for the same values (bit for bit: the sums run in the same
+     * order); {@code ModelFeaturesRingTest} pins the two against each other.
+     *
+     * @param newest the ring slot of the origin bucket ({@code 0 <= newest < season})
+     */
+    public static double build(double[] ring, int base, int season, int newest, long originStart, int kind, float[] out, int offset) {
+        double scale = series(ring, base, season, newest, out, offset);
+        time(originStart, out, offset + DAY + 3);
+        oneHot(kind, out, offset + DAY + 7);
+        return scale;
+    }
+
+    /**
+     * The series part of a row (the day, missing shares and noise: {@code out[offset..offset+DAY+3)}),
+     * read from a ring as in {@link #build(double[], int, int, int, long, int, float[], int)}.
+     */
+    static double series(double[] ring, int base, int season, int newest, float[] out, int offset) {
+        // lags 0 .. n-1 are in the ring; older ones are unknown
+        int n = Math.min(DAY, season);
+        // newest first, as build sums: slots newest, newest-1, ..., wrapping to season-1
+        double sum = 0, max = 0, first = Double.NaN;
+        int known = 0, recentMissing = 0;
+        int slot = newest;
+        for (int lag = 0; lag < n; lag++) {
+            double v = ring[base + slot];
+            if (!Double.isNaN(v)) {
+                sum += v;
+                known++;
+                max = Math.max(max, Math.abs(v));
+                first = v;
+            } else if (lag < RECENT) {
+                recentMissing++;
+            }
+            if (--slot < 0) slot = season - 1;
+        }
+        if (n < RECENT) recentMissing += RECENT - n; // unknown lags n .. RECENT-1
+        double scale = known == 0 ? 1 : sum / known;
+        scale = Math.max(scale, MIN_SCALE * max);
+        if (!(scale > 0)) scale = 1;
+
+        // oldest first: the DAY - n unknown lags, then the ring from the oldest slot on
+        int i = offset;
+        float filled = clip(Double.isNaN(first) ? 0 : first, scale);
+        for (int k = 0; k < DAY - n; k++) out[i++] = filled;
+        double steps = 0, before = Double.NaN;
+        int stepCount = 0;
+        int start = newest - (n - 1);
+        slot = start < 0 ? start + season : start;
+        for (int k = 0; k < n; k++) {
+            double v = ring[base + slot];
+            if (!Double.isNaN(v)) {
+                if (!Double.isNaN(before)) {
+                    steps += Math.abs(v - before);
+                    stepCount++;
+                }
+                filled = clip(v, scale); // every known value (even an equal one: -0.0 and 0.0 clip to different floats)
+            }
+            before = v;
+            out[i++] = filled;
+            if (++slot == season) slot = 0;
+        }
+        out[i++] = (float) recentMissing / RECENT;
+        out[i++] = (float) (DAY - known) / DAY;
+        double noise = stepCount == 0 ? 0 : steps / stepCount / scale;
+        out[i] = (float) (noise > 0 ? Math.max(MIN_LOG_NOISE, Math.log(noise)) : MIN_LOG_NOISE);
+        return scale;
+    }
+
+    /**
+     * sin/cos of the hour of day and day of week of {@code originStart} into {@code out[at..at+4)},
+     * from the epoch arithmetic (UTC) rather than a {@link ZonedDateTime}: the same integers, so
+     * the same floats.
+     */
+    static void time(long originStart, float[] out, int at) {
+        long day = Math.floorDiv(originStart, 86_400_000L);
+        int minute = (int) (Math.floorMod(originStart, 86_400_000L) / 60_000L);
+        int dayOfWeek = (int) Math.floorMod(day + 3, 7L); // 1970-01-01 was a Thursday; Monday = 0
+        double hour = minute / 1440.0;
+        double dow = (dayOfWeek + hour) / 7.0;
+        out[at] = (float) Math.sin(2 * Math.PI * hour);
+        out[at + 1] = (float) Math.cos(2 * Math.PI * hour);
+        out[at + 2] = (float) Math.sin(2 * Math.PI * dow);
+        out[at + 3] = (float) Math.cos(2 * Math.PI * dow);
+    }
+
+    static void oneHot(int kind, float[] out, int at) {
+        for (int k = 0; k < KINDS; k++) out[at + k] = k == kind ? 1f : 0f;
+    }
+
     private static float clip(double v, double scale) {
         return Double.isNaN(v) ? 0f : (float) Math.max(-MAX_RATIO, Math.min(MAX_RATIO, v / scale));
     }

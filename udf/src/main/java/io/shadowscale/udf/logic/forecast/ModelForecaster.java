@@ -85,18 +85,20 @@ public final class ModelForecaster {
      * {@code offset} (in floats) and their scales into {@code scales[scaleOffset..]}.
      */
     public static void features(ForecasterState s, long bucketMs, float[] out, int offset, double[] scales, int scaleOffset) {
-        long origin = s.lastBucketStart;
         int season = s.season;
-        int at = slot(origin, bucketMs, season);
+        int at = slot(s.lastBucketStart, bucketMs, season);
         double[] ring = s.ring;
+        int size = ModelFeatures.SIZE, time = ModelFeatures.DAY + 3, kinds = time + 4;
         for (int r = 0; r < ROWS; r++) {
-            final int base = r * season;
-            // the ring slot of the bucket `lag` buckets before the origin, without a division per lag
-            scales[scaleOffset + r] = ModelFeatures.build(lag -> {
-                if (lag >= season) return Double.NaN;
-                int slot = at - lag;
-                return ring[base + (slot < 0 ? slot + season : slot)];
-            }, origin, KINDS[r], out, offset + r * ModelFeatures.SIZE);
+            int row = offset + r * size;
+            scales[scaleOffset + r] = ModelFeatures.series(ring, r * season, season, at, out, row);
+            // the origin's time features are the same in every row: computed once (four sin/cos)
+            if (r == 0) {
+                ModelFeatures.time(s.lastBucketStart, out, row + time);
+            } else {
+                System.arraycopy(out, offset + time, out, row + time, 4);
+            }
+            ModelFeatures.oneHot(KINDS[r], out, row + kinds);
         }
     }
 

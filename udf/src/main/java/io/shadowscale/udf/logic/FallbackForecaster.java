@@ -49,8 +49,17 @@ public final class FallbackForecaster {
      * Returns null for a bucket not after the last one (a duplicate), leaving the state as is.
      */
     public Forecast observeAndForecast(ForecasterState s, long bucketStart, double[] y) {
+        return observe(s, bucketStart, y) ? forecast(s) : null;
+    }
+
+    /**
+     * The state half of {@link #observeAndForecast}: folds the bucket in and keeps the next
+     * bucket's quantiles for the next error update, without the 12-step forecast (the scorer asks
+     * for it with {@link #forecast} only when the fallback answers). Returns false for a duplicate.
+     */
+    public boolean observe(ForecasterState s, long bucketStart, double[] y) {
         if (s.lastBucketStart != Long.MIN_VALUE && bucketStart <= s.lastBucketStart) {
-            return null;
+            return false;
         }
         boolean hadForecast = s.prevTarget == bucketStart;
         if (s.lastBucketStart != Long.MIN_VALUE) {
@@ -80,10 +89,21 @@ public final class FallbackForecaster {
             s.errorsSeen++;
         }
         s.lastBucketStart = bucketStart;
-        return forecast(s);
+        // the first step of the forecast, as forecast(s) computes it
+        int next = slot(bucketStart + bucketMs);
+        for (int r = 0; r < Resource.COUNT; r++) {
+            double median = median(s, r, 1 <= season ? s.ring[r * season + next] : Double.NaN, PHI);
+            double spread = sigma(s, r, median) * Math.sqrt(1);
+            s.prevStep1[r * 3] = median;
+            s.prevStep1[r * 3 + 1] = median + Z90 * spread;
+            s.prevStep1[r * 3 + 2] = median + Z99 * spread;
+        }
+        s.prevTarget = bucketStart + bucketMs;
+        return true;
     }
 
-    private Forecast forecast(ForecasterState s) {
+    /** The forecast of the next {@code horizon} buckets after the last one folded in (the state is not changed). */
+    public Forecast forecast(ForecasterState s) {
         double[][] p50 = new double[horizon][Resource.COUNT];
         double[][] p90 = new double[horizon][Resource.COUNT];
         double[][] p99 = new double[horizon][Resource.COUNT];
@@ -96,30 +116,39 @@ public final class FallbackForecaster {
             damp *= PHI; // PHI^h
             for (int r = 0; r < Resource.COUNT; r++) {
                 double lag = seasonal ? s.ring[r * season + slot] : Double.NaN;
-                double median;
-                if (!Double.isNaN(lag)) {
-                    median = Math.max(0, lag + damp * s.deviation[r]);
-                    if (r == 0) {
-                        seasonalSteps++;
-                    }
-                } else {
-                    median = Math.max(0, s.level[r]);
+                if (r == 0 && !Double.isNaN(lag)) {
+                    seasonalSteps++;
                 }
-                double sigma = s.errorsSeen > 0 ? Math.sqrt(s.errorVariance[r]) : 0.1 * Math.abs(s.level[r]);
-                sigma = Math.max(sigma, Math.max(RELATIVE_FLOOR * median, ABSOLUTE_FLOOR[r]));
-                double spread = sigma * Math.sqrt(h);
+                double median = median(s, r, lag, damp);
+                double spread = sigma(s, r, median) * Math.sqrt(h);
                 p50[h - 1][r] = median;
                 p90[h - 1][r] = median + Z90 * spread;
                 p99[h - 1][r] = median + Z99 * spread;
             }
         }
-        s.prevTarget = s.lastBucketStart + bucketMs;
-        for (int r = 0; r < Resource.COUNT; r++) {
-            s.prevStep1[r * 3] = p50[0][r];
-            s.prevStep1[r * 3 + 1] = p90[0][r];
-            s.prevStep1[r * 3 + 2] = p99[0][r];
-        }
         return new Forecast(s.lastBucketStart, bucketMs, p50, p90, p99, seasonalSteps);
+    }
+
+    /** {@link Forecast#seasonalSteps} of {@link #forecast}{@code (s)}, without making the forecast. */
+    public int seasonalSteps(ForecasterState s) {
+        int n = 0;
+        for (int h = 1; h <= Math.min(horizon, season); h++) {
+            if (!Double.isNaN(s.ring[slot(s.lastBucketStart + h * bucketMs)])) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Yesterday's value plus the damped deviation, or the level without one. */
+    private static double median(ForecasterState s, int r, double lag, double damp) {
+        return !Double.isNaN(lag) ? Math.max(0, lag + damp * s.deviation[r]) : Math.max(0, s.level[r]);
+    }
+
+    /** σ of one-step errors, with its floors. */
+    private static double sigma(ForecasterState s, int r, double median) {
+        double sigma = s.errorsSeen > 0 ? Math.sqrt(s.errorVariance[r]) : 0.1 * Math.abs(s.level[r]);
+        return Math.max(sigma, Math.max(RELATIVE_FLOOR * median, ABSOLUTE_FLOOR[r]));
     }
 
     private int slot(long bucketStart) {

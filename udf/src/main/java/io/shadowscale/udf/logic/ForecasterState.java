@@ -62,16 +62,20 @@ public class ForecasterState {
      */
     public double[] recentMean(int buckets, long bucketMs) {
         double[] out = new double[Resource.COUNT];
+        int count = lastBucketStart == Long.MIN_VALUE ? 0 : Math.min(buckets, season);
+        int newest = count == 0 ? 0 : (int) Math.floorMod(Math.floorDiv(lastBucketStart, bucketMs), (long) season);
         for (int r = 0; r < Resource.COUNT; r++) {
             double sum = 0;
             int n = 0;
-            for (int i = 0; i < Math.min(buckets, season) && lastBucketStart != Long.MIN_VALUE; i++) {
-                int slot = (int) Math.floorMod(Math.floorDiv(lastBucketStart, bucketMs) - i, (long) season);
-                double v = ring[r * season + slot];
+            // newest first, stepping back through the ring (one wrap at most) instead of a division per bucket
+            int slot = newest, base = r * season;
+            for (int i = 0; i < count; i++) {
+                double v = ring[base + slot];
                 if (Double.isFinite(v)) {
                     sum += v;
                     n++;
                 }
+                if (--slot < 0) slot = season - 1;
             }
             out[r] = n == 0 ? Double.NaN : sum / n;
         }

@@ -102,6 +102,75 @@ class FallbackForecasterTest {
     }
 
     @Test
+    void theStateHalfKeepsTheForecastsFirstStepAndTheForecastLeavesTheStateAlone() {
+        // the scorer folds every bucket in with observe() and asks forecast() only when the
+        // fallback answers: both must agree with observeAndForecast, gaps and new days included
+        Random rnd = new Random(11);
+        ForecasterState s = f.newState();
+        long t = T0;
+        for (int b = 0; b < 3 * DAY; b++) {
+            t += BUCKET * (rnd.nextInt(30) == 0 ? 2 + rnd.nextInt(40) : 1);
+            double[] v = y(daily(b) * (1 + 0.2 * rnd.nextGaussian()));
+            if (rnd.nextInt(25) == 0) v[2] = Double.NaN;
+            assertThat(f.observe(s, t, v)).isTrue();
+            double[] kept = s.prevStep1.clone();
+            long target = s.prevTarget;
+            String before = dump(s);
+            Forecast fc = f.forecast(s);
+            assertThat(dump(s)).isEqualTo(before);
+            assertThat(target).isEqualTo(fc.targetTime(0));
+            assertThat(f.seasonalSteps(s)).isEqualTo(fc.seasonalSteps);
+            for (int r = 0; r < Resource.COUNT; r++) {
+                assertThat(Double.doubleToRawLongBits(kept[r * 3])).isEqualTo(Double.doubleToRawLongBits(fc.p50[0][r]));
+                assertThat(Double.doubleToRawLongBits(kept[r * 3 + 1])).isEqualTo(Double.doubleToRawLongBits(fc.p90[0][r]));
+                assertThat(Double.doubleToRawLongBits(kept[r * 3 + 2])).isEqualTo(Double.doubleToRawLongBits(fc.p99[0][r]));
+            }
+        }
+        assertThat(f.observe(s, t, y(1))).as("a duplicate").isFalse();
+    }
+
+    @Test
+    void recentMeanIsTheMeanOfTheLastKnownBuckets() {
+        Random rnd = new Random(5);
+        for (long bucket : new long[] {BUCKET, 3_600_000L, 60_000L}) {
+            FallbackForecaster g = new FallbackForecaster(bucket, 12);
+            ForecasterState s = g.newState();
+            assertThat(s.recentMean(12, bucket)[0]).isNaN();
+            long t = T0 + rnd.nextInt(1000) * bucket;
+            for (int b = 0; b < 500; b++) {
+                t += bucket * (rnd.nextInt(20) == 0 ? 3 : 1);
+                double[] v = y(1 + rnd.nextDouble());
+                if (rnd.nextInt(10) == 0) v[1] = rnd.nextBoolean() ? Double.NaN : Double.POSITIVE_INFINITY;
+                g.observe(s, t, v);
+                for (int n : new int[] {1, 12, s.season, 5 * s.season}) {
+                    double[] m = s.recentMean(n, bucket);
+                    for (int r = 0; r < Resource.COUNT; r++) {
+                        // straight from the definition: bucket by bucket back from the newest
+                        double sum = 0;
+                        int known = 0;
+                        for (int i = 0; i < Math.min(n, s.season); i++) {
+                            double x = s.ring[r * s.season + (int) Math.floorMod(Math.floorDiv(t, bucket) - i, (long) s.season)];
+                            if (Double.isFinite(x)) {
+                                sum += x;
+                                known++;
+                            }
+                        }
+                        assertThat(Double.doubleToRawLongBits(m[r])).isEqualTo(Double.doubleToRawLongBits(known == 0 ? Double.NaN : sum / known));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every field of the state, exactly (Double.toString round-trips; NaN equals NaN). */
+    private static String dump(ForecasterState s) {
+        return String.join("|", String.valueOf(s.lastBucketStart), String.valueOf(s.season), java.util.Arrays.toString(s.ring),
+                java.util.Arrays.toString(s.level), java.util.Arrays.toString(s.deviation), java.util.Arrays.toString(s.errorVariance),
+                String.valueOf(s.errorsSeen), String.valueOf(s.prevTarget), java.util.Arrays.toString(s.prevStep1), String.valueOf(s.prevFallback),
+                java.util.Arrays.toString(s.referenceTarget), java.util.Arrays.toString(s.referenceQuantiles), java.util.Arrays.toString(s.referenceFallback));
+    }
+
+    @Test
     void stateStaysSmall() {
         assertThat(f.newState().approximateBytes()).isLessThan(16 * 1024);
     }

@@ -92,15 +92,7 @@ public final class CohortPriors {
      * widened by the prior of its first tag that has one; any other forecast as it is.
      */
     public Forecast adjust(String[] tags, ForecasterState s, Forecast f) {
-        if (tags == null || f.seasonalSteps > 0) return f;
-        CohortPrior p = null;
-        for (String tag : tags) {
-            CohortPrior c = byTag.get(tag);
-            if (c != null && c.updates >= MIN_UPDATES) {
-                p = c;
-                break;
-            }
-        }
+        CohortPrior p = adjusting(tags, f.seasonalSteps);
         if (p == null) return f;
         int h = f.steps();
         int now = hour(f.lastBucketStart);
@@ -121,6 +113,23 @@ public final class CohortPriors {
             }
         }
         return new Forecast(f.lastBucketStart, f.bucketMs, p50, p90, p99, f.seasonalSteps);
+    }
+
+    /** Whether {@link #adjust} would change a fallback forecast with {@code seasonalSteps} seasonal steps. */
+    public boolean adjusts(String[] tags, int seasonalSteps) {
+        return adjusting(tags, seasonalSteps) != null;
+    }
+
+    /** The prior that shapes the forecast: of the first tag with a mature one, for a forecast without seasonal steps. */
+    private CohortPrior adjusting(String[] tags, int seasonalSteps) {
+        if (tags == null || seasonalSteps > 0) return null;
+        for (String tag : tags) {
+            CohortPrior c = byTag.get(tag);
+            if (c != null && c.updates >= MIN_UPDATES) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private static int hour(long t) {

@@ -18,9 +18,9 @@ import io.shadowscale.udf.model.Resource;
  * batched model run:
  * <ol>
  *   <li>{@link #observe}: the residual of the bucket against the forecast made
- *       {@value ForecasterState#REFERENCE_LAG} steps earlier, the fallback forecaster's update and
- *       forecast (it runs on every bucket: its state is the model's input and it must be ready to
- *       answer), the calibration's check of earlier forecasts, and whether the model is asked;</li>
+ *       {@value ForecasterState#REFERENCE_LAG} steps earlier, the fallback forecaster's update (on
+ *       every bucket: its state is the model's input; its 12-step forecast only when it answers),
+ *       the calibration's check of earlier forecasts, and whether the model is asked;</li>
  *   <li>{@link #features} writes the model's input rows into a batch;</li>
  *   <li>{@link #complete}: decodes the model's rows (or takes the fallback on cold start, a missing
  *       model, a failed run, NaN or out-of-range output — with the reason), calibrates, passes the
@@ -64,6 +64,7 @@ public final class WorkloadScoring {
         public final EnrichedRollup in;
         public final WorkloadForecastState state;
         final double[] actual;
+        /** The fallback's forecast, or null when the model is asked (made on its failure). */
         final Forecast fallbackForecast;
         /** The model asked for this bucket, or null (then {@link #reason} says why). */
         public final OnnxQuantileModel model;
@@ -102,14 +103,12 @@ public final class WorkloadScoring {
         if (fresh && fs.referenceTarget[refSlot] == bucketStart) {
             residuals.accept(residual(r, actual, fs, refSlot).withContext(in));
         }
-        Forecast f = fallback.observeAndForecast(fs, bucketStart, actual);
-        if (f == null) {
+        if (!fallback.observe(fs, bucketStart, actual)) {
             return null; // duplicate bucket
         }
         calibrator.observe(s.calibration, bucketStart, actual);
         if (priors != null) {
             priors.learn(in.tags, fs, bucketMs);
-            f = priors.adjust(in.tags, fs, f);
         }
         String reason = noModelReason;
         if (model != null) {
@@ -119,6 +118,16 @@ public final class WorkloadScoring {
             }
         } else if (reason == null) {
             reason = NO_MODEL;
+        }
+        // the fallback's 12-step forecast is made now only when it answers, or when a cohort prior
+        // would shape it (the priors learn from other workloads before this request completes);
+        // otherwise complete() makes it from the unchanged state if the model fails
+        Forecast f = null;
+        if (model == null || (priors != null && priors.adjusts(in.tags, fallback.seasonalSteps(fs)))) {
+            f = fallback.forecast(fs);
+            if (priors != null) {
+                f = priors.adjust(in.tags, fs, f);
+            }
         }
         return new Request(in, s, actual, f, model, reason);
     }
@@ -159,6 +168,9 @@ public final class WorkloadScoring {
         }
         if (reason != null) {
             calibrator.skip(s.calibration, s.forecaster.lastBucketStart);
+            if (f == null) {
+                f = reference = fallback.forecast(s.forecaster); // the model was asked and failed
+            }
         }
         // campaigns ahead move either forecast, model or fallback, and say what they did
         EnrichedRollup in = q.in;

@@ -19,6 +19,7 @@ import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.Forecast;
 import io.shadowscale.udf.logic.ForecasterState;
 import io.shadowscale.udf.logic.forecast.ModelFeatures;
+import io.shadowscale.udf.logic.forecast.ModelForecaster;
 import io.shadowscale.udf.model.Resource;
 
 /** Forecasting per closed bucket besides the model run: the model's input features and the fallback forecaster's update. */
@@ -35,6 +36,8 @@ public class ForecastBench {
     private FallbackForecaster fallback;
     private ForecasterState state;
     private float[] features;
+    private final float[] rows = new float[ModelForecaster.ROWS * ModelFeatures.SIZE];
+    private final double[] scales = new double[ModelForecaster.ROWS];
     private long next;
     private SplittableRandom rnd;
 
@@ -60,17 +63,40 @@ public class ForecastBench {
         }, origin, resource == 0 ? 0 : resource == 1 ? 1 : resource == 4 ? 3 : 2, features, offset);
     }
 
-    /** Features of one series (a workload needs five). */
+    /** Features of one series with the plain builder (a value per lag through a callback, as training export reads them). */
     @Benchmark
     public double features() {
         return buildFeatures(0, 0);
     }
 
-    /** The fallback forecaster's update and 12-step forecast for one workload (it runs on every bucket). */
+    /** Features of one series read straight from the forecaster's ring (the job's path). */
+    @Benchmark
+    public double featuresFromRing() {
+        int season = state.season;
+        int newest = (int) Math.floorMod(Math.floorDiv(state.lastBucketStart, Fixtures.BUCKET_MS), (long) season);
+        return ModelFeatures.build(state.ring, 0, season, newest, state.lastBucketStart, 0, features, 0);
+    }
+
+    /** The five rows of one workload, as the scorer writes them into a batch. */
+    @Benchmark
+    public float[] workloadFeatures() {
+        ModelForecaster.features(state, Fixtures.BUCKET_MS, rows, 0, scales, 0);
+        return rows;
+    }
+
+    /** The fallback forecaster's update and 12-step forecast for one workload. */
     @Benchmark
     public Forecast fallbackObserveAndForecast() {
         Forecast f = fallback.observeAndForecast(state, next, Fixtures.actuals(Fixtures.rollup(next, rnd)));
         next += Fixtures.BUCKET_MS;
         return f;
+    }
+
+    /** The fallback's state update alone: what the scorer runs on every bucket the model answers. */
+    @Benchmark
+    public boolean fallbackObserve() {
+        boolean b = fallback.observe(state, next, Fixtures.actuals(Fixtures.rollup(next, rnd)));
+        next += Fixtures.BUCKET_MS;
+        return b;
     }
 }

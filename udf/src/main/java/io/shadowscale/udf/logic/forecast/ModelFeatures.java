@@ -144,53 +144,117 @@ public final class ModelFeatures {
     static double series(double[] ring, int base, int season, int newest, float[] out, int offset) {
         // lags 0 .. n-1 are in the ring; older ones are unknown
         int n = Math.min(DAY, season);
-        // newest first, as build sums: slots newest, newest-1, ..., wrapping to season-1
-        double sum = 0, max = 0, first = Double.NaN;
-        int known = 0, recentMissing = 0;
-        int slot = newest;
-        for (int lag = 0; lag < n; lag++) {
-            double v = ring[base + slot];
-            if (!Double.isNaN(v)) {
+        int oldest = newest - (n - 1);
+        if (oldest < 0) oldest += season;
+        int run = Math.min(n, season - oldest); // ring slots oldest .. oldest+run-1, then 0 .. n-run-1
+        if (n == DAY) {
+            double scale = gapFreeDay(ring, base, oldest, run, out, offset);
+            if (!Double.isNaN(scale)) return scale;
+        }
+        return anyDay(ring, base, season, newest, n, oldest, out, offset);
+    }
+
+    /**
+     * The common case, a full day without a missing bucket: both sums without a check per value
+     * (NaN propagates, so a NaN sum means a gap — or infinities — and the general path answers),
+     * two independent add chains the CPU overlaps, no filling. Returns the scale, or NaN.
+     */
+    private static double gapFreeDay(double[] ring, int base, int oldest, int run, float[] out, int offset) {
+        // newest first for the sum, oldest first for the steps, as build() adds them
+        double sum = 0, max = 0, steps = 0;
+        int down = base + (run == DAY ? oldest + DAY - 1 : DAY - run - 1), up = base + oldest;
+        int downWrap = base + oldest + run - 1, upWrap = base;
+        double before = ring[up];
+        double newestValue = ring[down];
+        sum += newestValue;
+        double m0 = Math.abs(newestValue);
+        if (m0 > max) max = m0;
+        for (int j = 1; j < DAY; j++) {
+            down = down == base ? downWrap : down - 1;
+            up = up == base + oldest + run - 1 ? upWrap : up + 1;
+            double v = ring[down];
+            sum += v;
+            double a = Math.abs(v);
+            if (a > max) max = a;
+            double w = ring[up];
+            steps += Math.abs(w - before);
+            before = w;
+        }
+        if (Double.isNaN(sum) || Double.isNaN(steps)) return Double.NaN;
+        double scale = sum / DAY;
+        scale = Math.max(scale, MIN_SCALE * max);
+        if (!(scale > 0)) scale = 1;
+        scaleRun(ring, base + oldest, run, scale, out, offset);
+        scaleRun(ring, base, DAY - run, scale, out, offset + run);
+        int i = offset + DAY;
+        out[i++] = 0f; // nothing missing recently
+        out[i++] = 0f; // nor over the day
+        double noise = steps / (DAY - 1) / scale;
+        out[i] = (float) (noise > 0 ? Math.max(MIN_LOG_NOISE, Math.log(noise)) : MIN_LOG_NOISE);
+        return scale;
+    }
+
+    /** Any day: gaps, a ring shorter than the day. */
+    private static double anyDay(double[] ring, int base, int season, int newest, int n, int oldest, float[] out, int offset) {
+        // One walk, two independent sums (so the CPU overlaps their add latencies), each in the
+        // order build() adds: the day's known values newest first, the one-step changes oldest first.
+        double sum = 0, max = 0, first = Double.NaN, steps = 0, before = Double.NaN;
+        int known = 0, recentMissing = 0, stepCount = 0;
+        int down = base + newest, up = base + oldest;
+        int downEnd = base, upEnd = base + season - 1;
+        for (int j = 0; j < n; j++) {
+            double v = ring[down];
+            if (v == v) { // not NaN
                 sum += v;
                 known++;
-                max = Math.max(max, Math.abs(v));
+                double a = Math.abs(v);
+                if (a > max) max = a; // as Math.max for non-negative, non-NaN values
                 first = v;
-            } else if (lag < RECENT) {
+            } else if (j < RECENT) {
                 recentMissing++;
             }
-            if (--slot < 0) slot = season - 1;
+            double w = ring[up];
+            if (w == w && before == before) {
+                steps += Math.abs(w - before);
+                stepCount++;
+            }
+            before = w;
+            down = down == downEnd ? upEnd : down - 1;
+            up = up == upEnd ? downEnd : up + 1;
         }
         if (n < RECENT) recentMissing += RECENT - n; // unknown lags n .. RECENT-1
         double scale = known == 0 ? 1 : sum / known;
         scale = Math.max(scale, MIN_SCALE * max);
         if (!(scale > 0)) scale = 1;
 
-        // oldest first: the DAY - n unknown lags, then the ring from the oldest slot on
+        // oldest first: the DAY - n unknown lags (filled with the oldest known value), then the ring
         int i = offset;
         float filled = clip(Double.isNaN(first) ? 0 : first, scale);
         for (int k = 0; k < DAY - n; k++) out[i++] = filled;
-        double steps = 0, before = Double.NaN;
-        int stepCount = 0;
-        int start = newest - (n - 1);
-        slot = start < 0 ? start + season : start;
+        int slot = base + oldest;
         for (int k = 0; k < n; k++) {
-            double v = ring[base + slot];
-            if (!Double.isNaN(v)) {
-                if (!Double.isNaN(before)) {
-                    steps += Math.abs(v - before);
-                    stepCount++;
-                }
+            double v = ring[slot];
+            if (v == v) {
                 filled = clip(v, scale); // every known value (even an equal one: -0.0 and 0.0 clip to different floats)
             }
-            before = v;
             out[i++] = filled;
-            if (++slot == season) slot = 0;
+            slot = slot == upEnd ? downEnd : slot + 1;
         }
         out[i++] = (float) recentMissing / RECENT;
         out[i++] = (float) (DAY - known) / DAY;
         double noise = stepCount == 0 ? 0 : steps / stepCount / scale;
         out[i] = (float) (noise > 0 ? Math.max(MIN_LOG_NOISE, Math.log(noise)) : MIN_LOG_NOISE);
         return scale;
+    }
+
+    /** {@code out[to + k] = clip(ring[from + k])} for {@code k < length}, none of them NaN. */
+    private static void scaleRun(double[] ring, int from, int length, double scale, float[] out, int to) {
+        for (int k = 0; k < length; k++) {
+            double q = ring[from + k] / scale;
+            // the value of Math.max(-MAX_RATIO, Math.min(MAX_RATIO, q)) for every q (NaN and -0.0
+            // included), from two comparisons instead of the intrinsics' NaN/sign handling
+            out[to + k] = (float) (q > MAX_RATIO ? MAX_RATIO : q < -MAX_RATIO ? -MAX_RATIO : q);
+        }
     }
 
     /**

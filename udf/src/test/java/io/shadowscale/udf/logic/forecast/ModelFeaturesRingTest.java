@@ -14,8 +14,8 @@ import io.shadowscale.udf.model.Resource;
  * The job's feature path (rows read straight from the forecaster's ring, time features computed
  * once per workload) writes bit for bit what the plain builder ({@link ModelFeatures#build} with a
  * value per lag — the one training export and the parity test use) writes for the same history:
- * random histories with missing values and runs of them, zeros of both signs, spikes beyond the
- * clip, every origin slot (so the day wraps around the ring anywhere), and seasons shorter and
+ * random histories with missing values and runs of them, full days, zeros of both signs, spikes
+ * beyond the clip, infinities, every origin slot (so the day wraps around the ring anywhere), and seasons shorter and
  * longer than the model's day.
  */
 class ModelFeaturesRingTest {
@@ -85,6 +85,8 @@ class ModelFeaturesRingTest {
             else v = level * (1 + Math.sin(i / 20.0)) * (0.5 + rnd.nextDouble());
             ring[i] = v;
         }
+        // infinities in otherwise full days (the gap-free path must hand them to the general one)
+        if (trial % 18 == 12) ring[rnd.nextInt(ring.length)] = rnd.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         // not always every resource alike
         if (trial % 4 == 1) Arrays.fill(ring, 0, ring.length / Resource.COUNT, Double.NaN);
     }

@@ -82,6 +82,35 @@ public class ForecasterState {
         return out;
     }
 
+    /**
+     * {@link #recentMean}{@code (recent)} and {@link #recentMean}{@code (season)} of one resource in
+     * one walk (the recent sum is the day sum's first {@code recent} terms, so both are the same
+     * bits as from two calls), into {@code recentOut[resource]} and {@code dayOut[resource]}.
+     */
+    public void recentAndDayMean(int resource, int recent, long bucketMs, double[] recentOut, double[] dayOut) {
+        int count = lastBucketStart == Long.MIN_VALUE ? 0 : season;
+        int head = Math.min(recent, count);
+        int slot = count == 0 ? 0 : (int) Math.floorMod(Math.floorDiv(lastBucketStart, bucketMs), (long) season);
+        int base = resource * season;
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (i == head) {
+                recentOut[resource] = n == 0 ? Double.NaN : sum / n;
+            }
+            double v = ring[base + slot];
+            if (Double.isFinite(v)) {
+                sum += v;
+                n++;
+            }
+            if (--slot < 0) slot = season - 1;
+        }
+        if (head == count) {
+            recentOut[resource] = n == 0 ? Double.NaN : sum / n;
+        }
+        dayOut[resource] = n == 0 ? Double.NaN : sum / n;
+    }
+
     /** Bytes of the arrays and fields, as held on the heap (for the state-size report). */
     public long approximateBytes() {
         return 8L * (ring.length + level.length + deviation.length + errorVariance.length + prevStep1.length

@@ -136,6 +136,10 @@ class FallbackForecasterTest {
             FallbackForecaster g = new FallbackForecaster(bucket, 12);
             ForecasterState s = g.newState();
             assertThat(s.recentMean(12, bucket)[0]).isNaN();
+            double[] none = new double[Resource.COUNT], noneDay = new double[Resource.COUNT];
+            s.recentAndDayMean(0, 12, bucket, none, noneDay);
+            assertThat(none[0]).isNaN();
+            assertThat(noneDay[0]).isNaN();
             long t = T0 + rnd.nextInt(1000) * bucket;
             for (int b = 0; b < 500; b++) {
                 t += bucket * (rnd.nextInt(20) == 0 ? 3 : 1);
@@ -144,6 +148,13 @@ class FallbackForecasterTest {
                 g.observe(s, t, v);
                 for (int n : new int[] {1, 12, s.season, 5 * s.season}) {
                     double[] m = s.recentMean(n, bucket);
+                    double[] day = s.recentMean(s.season, bucket);
+                    double[] recentOut = new double[Resource.COUNT], dayOut = new double[Resource.COUNT];
+                    for (int r = 0; r < Resource.COUNT; r++) {
+                        s.recentAndDayMean(r, n, bucket, recentOut, dayOut);
+                        assertThat(Double.doubleToRawLongBits(recentOut[r])).isEqualTo(Double.doubleToRawLongBits(m[r]));
+                        assertThat(Double.doubleToRawLongBits(dayOut[r])).isEqualTo(Double.doubleToRawLongBits(day[r]));
+                    }
                     for (int r = 0; r < Resource.COUNT; r++) {
                         // straight from the definition: bucket by bucket back from the newest
                         double sum = 0;

@@ -148,6 +148,9 @@ public final class EventEffect {
         return (1 + e * c.totalAhead(step, without)) / (1 + e * c.totalNow(without));
     }
 
+    /** The resources {@link #historyDrivers} describes (it reads only their means). */
+    public static final List<Resource> HISTORY_RESOURCES = List.of(Resource.CPU, Resource.MEMORY);
+
     /**
      * What the history says, for the explanation: the recent level against the day's mean
      * ({@code LEVEL}), and the forecast's peak against the recent level ({@code SEASONALITY}, the
@@ -160,7 +163,7 @@ public final class EventEffect {
      */
     public static List<ForecastDriver> historyDrivers(Forecast f, double[] recent, double[] dayMean, double[][] campaignFree) {
         List<ForecastDriver> out = new ArrayList<>();
-        for (Resource r : new Resource[] {Resource.CPU, Resource.MEMORY}) {
+        for (Resource r : HISTORY_RESOURCES) {
             int i = r.ordinal();
             if (Double.isFinite(recent[i]) && Double.isFinite(dayMean[i]) && dayMean[i] > 0) {
                 double rel = recent[i] / dayMean[i] - 1;

@@ -41,13 +41,24 @@ public final class ShadowAssembly {
      */
     public static List<ForecastDriver> applyEvents(EventEffect effect, EventEffect.Campaigns campaigns, ForecasterState s,
                                                    Forecast f, long bucketMs) {
-        double[][] campaignFree = new double[f.steps()][];
-        for (int i = 0; i < f.steps(); i++) {
-            campaignFree[i] = f.p50[i].clone();
+        // the p50 before campaign effects (apply changes f only when there are campaigns)
+        double[][] campaignFree = f.p50;
+        if (campaigns.count() > 0) {
+            campaignFree = new double[f.steps()][];
+            for (int i = 0; i < f.steps(); i++) {
+                campaignFree[i] = f.p50[i].clone();
+            }
         }
         List<ForecastDriver> drivers = new ArrayList<>(effect.apply(f, campaigns));
         int hour = (int) Math.max(1, 3_600_000L / bucketMs);
-        drivers.addAll(EventEffect.historyDrivers(f, s.recentMean(hour, bucketMs), s.recentMean(s.season, bucketMs), campaignFree));
+        // the history drivers describe CPU and memory only: the other means are not computed
+        double[] recent = new double[Resource.COUNT], dayMean = new double[Resource.COUNT];
+        java.util.Arrays.fill(recent, Double.NaN);
+        java.util.Arrays.fill(dayMean, Double.NaN);
+        for (Resource r : EventEffect.HISTORY_RESOURCES) {
+            s.recentAndDayMean(r.ordinal(), hour, bucketMs, recent, dayMean);
+        }
+        drivers.addAll(EventEffect.historyDrivers(f, recent, dayMean, campaignFree));
         drivers.sort(EventEffect.BY_SIZE);
         return drivers.size() > MAX_DRIVERS ? new ArrayList<>(drivers.subList(0, MAX_DRIVERS)) : drivers;
     }

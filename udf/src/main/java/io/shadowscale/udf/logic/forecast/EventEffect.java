@@ -168,10 +168,8 @@ public final class EventEffect {
             if (Double.isFinite(recent[i]) && Double.isFinite(dayMean[i]) && dayMean[i] > 0) {
                 double rel = recent[i] / dayMean[i] - 1;
                 if (Math.abs(rel) >= MIN_EFFECT) {
-                    out.add(ForecastDriver.newBuilder()
-                            .setName("level (last hour vs day mean)").setKind(DriverKind.LEVEL).setResource(r.label)
-                            .setPeakStep(1).setPeakAt(Instant.ofEpochMilli(f.targetTime(0)))
-                            .setRelativeEffect(rel).setAbsoluteEffect(recent[i] - dayMean[i]).build());
+                    out.add(driver("level (last hour vs day mean)", DriverKind.LEVEL, r.label, 1, f.targetTime(0),
+                            rel, recent[i] - dayMean[i]));
                 }
             }
             if (Double.isFinite(recent[i]) && recent[i] > 0) {
@@ -183,13 +181,28 @@ public final class EventEffect {
                 }
                 double rel = campaignFree[peak][i] / recent[i] - 1;
                 if (Math.abs(rel) >= MIN_EFFECT) {
-                    out.add(ForecastDriver.newBuilder()
-                            .setName("daily pattern (forecast vs last hour)").setKind(DriverKind.SEASONALITY).setResource(r.label)
-                            .setPeakStep(peak + 1).setPeakAt(Instant.ofEpochMilli(f.targetTime(peak)))
-                            .setRelativeEffect(rel).setAbsoluteEffect(campaignFree[peak][i] - recent[i]).build());
+                    out.add(driver("daily pattern (forecast vs last hour)", DriverKind.SEASONALITY, r.label, peak + 1, f.targetTime(peak),
+                            rel, campaignFree[peak][i] - recent[i]));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * A driver without an event, built with setters: an Avro builder copies the schema's fields
+     * and looks up defaults on every build, and these are made for nearly every forecast.
+     */
+    private static ForecastDriver driver(String name, DriverKind kind, String resource, int peakStep, long peakAt, double relative, double absolute) {
+        ForecastDriver d = new ForecastDriver();
+        d.setName(name);
+        d.setKind(kind);
+        d.setEventId(null);
+        d.setResource(resource);
+        d.setPeakStep(peakStep);
+        d.setPeakAt(Instant.ofEpochMilli(peakAt));
+        d.setRelativeEffect(relative);
+        d.setAbsoluteEffect(absolute);
+        return d;
     }
 }

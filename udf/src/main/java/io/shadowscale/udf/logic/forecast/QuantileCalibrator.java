@@ -89,9 +89,9 @@ public final class QuantileCalibrator {
         double[][] p50 = new double[h][], p90 = new double[h][], p99 = new double[h][];
         double[] level = new double[resources], w90 = new double[resources], w99 = new double[resources];
         for (int r = 0; r < resources; r++) {
-            level[r] = Math.exp(c.logLevel[r]);
-            w90[r] = Math.exp(c.logWidth[r * 2]) * level[r];
-            w99[r] = Math.exp(c.logWidth[r * 2] + c.logWidth[r * 2 + 1]) * level[r];
+            level[r] = exp(c.logLevel[r]);
+            w90[r] = exp(c.logWidth[r * 2]) * level[r];
+            w99[r] = exp(c.logWidth[r * 2] + c.logWidth[r * 2 + 1]) * level[r];
         }
         for (int step = 0; step < h; step++) {
             p50[step] = new double[resources];
@@ -137,6 +137,13 @@ public final class QuantileCalibrator {
                 c.quantiles[at + 2] = f.p99[lag - 1][r];
             }
         }
+    }
+
+    /** exp(0) is what most multipliers hold (bands are floored at the model's own): Math.exp's own value for it, without the call. */
+    private static final double EXP_ZERO = Math.exp(0);
+
+    private static double exp(double x) {
+        return x == 0 ? EXP_ZERO : Math.exp(x);
     }
 
     private static double clamp(double v, double lo, double hi) {

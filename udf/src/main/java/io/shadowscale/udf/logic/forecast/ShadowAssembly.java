@@ -59,7 +59,9 @@ public final class ShadowAssembly {
             s.recentAndDayMean(r.ordinal(), hour, bucketMs, recent, dayMean);
         }
         drivers.addAll(EventEffect.historyDrivers(f, recent, dayMean, campaignFree));
-        drivers.sort(EventEffect.BY_SIZE);
+        if (drivers.size() > 1) {
+            drivers.sort(EventEffect.BY_SIZE);
+        }
         return drivers.size() > MAX_DRIVERS ? new ArrayList<>(drivers.subList(0, MAX_DRIVERS)) : drivers;
     }
 

@@ -48,6 +48,10 @@ public final class ScoringBenchmark {
         public double ratio() {
             return scorerPerSec / rawPerSec;
         }
+
+        public double wallRatio() {
+            return scorerWallPerSec / rawWallPerSec;
+        }
     }
 
     /** Forecasts per CPU-second and per wall-clock second of one measurement. */
@@ -64,6 +68,8 @@ public final class ScoringBenchmark {
     private final long[] next;
     private final Random rnd = new Random(42);
     private double sink;
+    /** The system's load average (1 min) when the measurements started and ended: what else ran. */
+    private double loadBefore = Double.NaN, loadAfter = Double.NaN;
 
     public ScoringBenchmark(OnnxQuantileModel model, int workloads) {
         this.model = model;
@@ -167,6 +173,7 @@ public final class ScoringBenchmark {
         }
         List<Row> rows = new ArrayList<>();
         int done = 0;
+        loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         for (int b : batches) {
             double[] s = new double[repeats], r = new double[repeats], sw = new double[repeats], rw = new double[repeats];
             int rounds = rounds(b, forecastsPerMeasurement);
@@ -180,6 +187,7 @@ public final class ScoringBenchmark {
             }
             rows.add(new Row(b, median(s), median(r), median(sw), median(rw)));
         }
+        loadAfter = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         if (sink == 42.4242) System.out.print(""); // keeps the results alive
         return rows;
     }
@@ -194,26 +202,31 @@ public final class ScoringBenchmark {
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 
-    public static String table(List<Row> rows) {
+    public String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("forecasts per CPU-second of the one scoring thread (wall-clock in brackets)\n");
-        sb.append(String.format(Locale.ROOT, "%6s %26s %26s %8s%n", "batch", "ForecastScorer path", "raw ORT session.run", "ratio"));
+        sb.append(String.format(Locale.ROOT, "%6s %26s %26s %8s %8s%n", "batch", "ForecastScorer path", "raw ORT session.run", "ratio", "(wall)"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%6d %,14.0f (%,9.0f) %,14.0f (%,9.0f) %7.0f%%%n", r.batch(),
-                    r.scorerPerSec(), r.scorerWallPerSec(), r.rawPerSec(), r.rawWallPerSec(), 100 * r.ratio()));
+            sb.append(String.format(Locale.ROOT, "%6d %,14.0f (%,9.0f) %,14.0f (%,9.0f) %7.0f%% (%4.0f%%)%n", r.batch(),
+                    r.scorerPerSec(), r.scorerWallPerSec(), r.rawPerSec(), r.rawWallPerSec(), 100 * r.ratio(), 100 * r.wallRatio()));
         }
+        sb.append(String.format(Locale.ROOT, "load average %.1f before, %.1f after (%d cores)%n", loadBefore, loadAfter,
+                Runtime.getRuntime().availableProcessors()));
         return sb.toString();
     }
 
-    public static String json(List<Row> rows, int repeats) {
+    public String json(List<Row> rows, int repeats) {
         StringBuilder sb = new StringBuilder("{\"unit\": \"forecasts per CPU-second (one forecast: a workload's 5 resources x 12 steps x 3 quantiles)\", \"threads\": 1, \"repeats\": ")
-                .append(repeats).append(", \"batches\": [");
+                .append(repeats)
+                .append(String.format(Locale.ROOT, ", \"load_average_before\": %.2f, \"load_average_after\": %.2f, \"cores\": %d",
+                        loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()))
+                .append(", \"batches\": [");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             if (i > 0) sb.append(", ");
             sb.append(String.format(Locale.ROOT, "{\"batch\": %d, \"scorer_per_sec\": %.1f, \"raw_ort_per_sec\": %.1f, \"ratio\": %.4f, "
-                            + "\"scorer_wall_per_sec\": %.1f, \"raw_ort_wall_per_sec\": %.1f}",
-                    r.batch(), r.scorerPerSec(), r.rawPerSec(), r.ratio(), r.scorerWallPerSec(), r.rawWallPerSec()));
+                            + "\"scorer_wall_per_sec\": %.1f, \"raw_ort_wall_per_sec\": %.1f, \"wall_ratio\": %.4f}",
+                    r.batch(), r.scorerPerSec(), r.rawPerSec(), r.ratio(), r.scorerWallPerSec(), r.rawWallPerSec(), r.wallRatio()));
         }
         return sb.append("]}").toString();
     }

@@ -59,9 +59,9 @@ public final class BenchScoringCommand implements Callable<Integer> {
         List<ScoringBenchmark.Row> rows = bench.run(batches, repeats, forecasts, bar::accept);
         bar.finish();
         if (json) {
-            System.out.println(ScoringBenchmark.json(rows, repeats));
+            System.out.println(bench.json(rows, repeats));
         } else {
-            System.out.print(ScoringBenchmark.table(rows));
+            System.out.print(bench.table(rows));
         }
         return 0;
     }

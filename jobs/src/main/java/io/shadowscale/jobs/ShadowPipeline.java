@@ -34,8 +34,10 @@ import io.shadowscale.udf.ForecastScorer;
 import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.ShadowSteps;
 import io.shadowscale.udf.TelemetryBucketer;
+import io.shadowscale.udf.TelemetryCombiner;
 import io.shadowscale.udf.TelemetryValidator;
 import io.shadowscale.udf.ValidTelemetryWatermarks;
+import io.shadowscale.udf.model.BucketPartial;
 import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.udf.model.OrchestratorInput;
@@ -50,6 +52,8 @@ import io.shadowscale.udf.model.Residual;
  *     │
  *  validate ──────────────── rejects ─────────────────────────┐
  *     │ TelemetryEvent                                         │
+ *  pre-aggregate (chained: partial buckets, sent at watermark/barrier)
+ *     │ BucketPartial                                          │
  *  keyBy(tenant/workload) → bucket (5 min, event time) ─ late ─┤→ dead letters
  *     │ TelemetryRollup ──────────────────────────────────────────→ rollups
  *  keyBy → profile ◄── broadcast ── external events (no watermark hold-back)
@@ -127,8 +131,11 @@ public final class ShadowPipeline {
                 .process(new TelemetryValidator())
                 .uid("validate-telemetry").name("Validate telemetry");
 
+        // one partial per workload and bucket crosses the keyBy instead of every sample (no state: see TelemetryCombiner)
         SingleOutputStreamOperator<TelemetryRollup> rollups = valid
-                .keyBy(new Keys.OfTelemetry())
+                .transform("Pre-aggregate buckets", TypeInformation.of(BucketPartial.class), new TelemetryCombiner(options))
+                .uid("pre-aggregate-telemetry")
+                .keyBy(new Keys.OfPartial())
                 .process(new TelemetryBucketer(options))
                 .uid("bucket-telemetry").name("Bucket telemetry (" + options.bucketMs / 60_000 + " min)");
 

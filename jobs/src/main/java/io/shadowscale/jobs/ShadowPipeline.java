@@ -4,8 +4,10 @@ import java.time.Duration;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -185,7 +187,10 @@ public final class ShadowPipeline {
         }
         // shadows and allocation reports share one keyed input, so the control can be broadcast alongside
         DataStream<Residual> residuals = horizons.getSideOutput(Descriptors.RESIDUALS);
-        DataStream<Anomaly> anomalies = AnomalyDetector.detect(residuals, options)
+        // the forecaster is keyed by workload already: its residuals and shadows stay on their
+        // subtask (chained, not serialised) for the CEP patterns and the shadow arms
+        DataStream<Anomaly> anomalies = AnomalyDetector.detect(
+                        DataStreamUtils.reinterpretAsKeyedStream(residuals, new Keys.OfResidual(), Types.STRING), options)
                 .keyBy(new AnomalyCooldown.ByWorkloadAndType())
                 .process(new AnomalyCooldown(options.anomalyCooldownMs))
                 .uid("anomaly-cooldown").name("De-duplicate anomalies");
@@ -219,8 +224,7 @@ public final class ShadowPipeline {
                 .keyBy(new PoolShadowAggregator.OfPool())
                 .process(new PoolShadowAggregator(options))
                 .uid("pool-shadows").name("Pool shadows (by region)");
-        out.strategyOutcomes = horizons
-                .keyBy(new Keys.OfHorizon())
+        out.strategyOutcomes = DataStreamUtils.reinterpretAsKeyedStream(horizons, new Keys.OfHorizon(), Types.STRING)
                 .process(new io.shadowscale.udf.StrategyEvaluator(options))
                 .uid("strategy-outcomes").name("Shadow arms: every strategy on every workload");
         out.enriched = enriched;

@@ -4,8 +4,10 @@ import java.time.Duration;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -34,8 +36,10 @@ import io.shadowscale.udf.ForecastScorer;
 import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.ShadowSteps;
 import io.shadowscale.udf.TelemetryBucketer;
+import io.shadowscale.udf.TelemetryCombiner;
 import io.shadowscale.udf.TelemetryValidator;
 import io.shadowscale.udf.ValidTelemetryWatermarks;
+import io.shadowscale.udf.model.BucketPartial;
 import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.EnrichedRollup;
 import io.shadowscale.udf.model.OrchestratorInput;
@@ -50,6 +54,8 @@ import io.shadowscale.udf.model.Residual;
  *     │
  *  validate ──────────────── rejects ─────────────────────────┐
  *     │ TelemetryEvent                                         │
+ *  pre-aggregate (chained: partial buckets, sent at watermark/barrier)
+ *     │ BucketPartial                                          │
  *  keyBy(tenant/workload) → bucket (5 min, event time) ─ late ─┤→ dead letters
  *     │ TelemetryRollup ──────────────────────────────────────────→ rollups
  *  keyBy → profile ◄── broadcast ── external events (no watermark hold-back)
@@ -127,8 +133,11 @@ public final class ShadowPipeline {
                 .process(new TelemetryValidator())
                 .uid("validate-telemetry").name("Validate telemetry");
 
+        // one partial per workload and bucket crosses the keyBy instead of every sample (no state: see TelemetryCombiner)
         SingleOutputStreamOperator<TelemetryRollup> rollups = valid
-                .keyBy(new Keys.OfTelemetry())
+                .transform("Pre-aggregate buckets", TypeInformation.of(BucketPartial.class), new TelemetryCombiner(options))
+                .uid("pre-aggregate-telemetry")
+                .keyBy(new Keys.OfPartial())
                 .process(new TelemetryBucketer(options))
                 .uid("bucket-telemetry").name("Bucket telemetry (" + options.bucketMs / 60_000 + " min)");
 
@@ -178,7 +187,10 @@ public final class ShadowPipeline {
         }
         // shadows and allocation reports share one keyed input, so the control can be broadcast alongside
         DataStream<Residual> residuals = horizons.getSideOutput(Descriptors.RESIDUALS);
-        DataStream<Anomaly> anomalies = AnomalyDetector.detect(residuals, options)
+        // the forecaster is keyed by workload already: its residuals and shadows stay on their
+        // subtask (chained, not serialised) for the CEP patterns and the shadow arms
+        DataStream<Anomaly> anomalies = AnomalyDetector.detect(
+                        DataStreamUtils.reinterpretAsKeyedStream(residuals, new Keys.OfResidual(), Types.STRING), options)
                 .keyBy(new AnomalyCooldown.ByWorkloadAndType())
                 .process(new AnomalyCooldown(options.anomalyCooldownMs))
                 .uid("anomaly-cooldown").name("De-duplicate anomalies");
@@ -212,8 +224,7 @@ public final class ShadowPipeline {
                 .keyBy(new PoolShadowAggregator.OfPool())
                 .process(new PoolShadowAggregator(options))
                 .uid("pool-shadows").name("Pool shadows (by region)");
-        out.strategyOutcomes = horizons
-                .keyBy(new Keys.OfHorizon())
+        out.strategyOutcomes = DataStreamUtils.reinterpretAsKeyedStream(horizons, new Keys.OfHorizon(), Types.STRING)
                 .process(new io.shadowscale.udf.StrategyEvaluator(options))
                 .uid("strategy-outcomes").name("Shadow arms: every strategy on every workload");
         out.enriched = enriched;

@@ -50,7 +50,15 @@ public final class AnomalyDetector {
 
     /** Builds the CEP operators (uid'd) and returns their anomalies as one stream. */
     public static DataStream<Anomaly> detect(DataStream<Residual> residuals, ShadowOptions o) {
-        KeyedStream<Residual, String> keyed = residuals.keyBy(new Keys.OfResidual());
+        return detect(residuals.keyBy(new Keys.OfResidual()), o);
+    }
+
+    /**
+     * The same on residuals already partitioned by workload ({@link Keys.OfResidual}), e.g. the
+     * forecaster's side output reinterpreted as keyed: the patterns then chain to the forecaster and
+     * no residual is serialised on the way.
+     */
+    public static DataStream<Anomaly> detect(KeyedStream<Residual, String> keyed, ShadowOptions o) {
         long bucketMs = o.bucketMs;
         DataStream<Anomaly> spikes = CEP.pattern(keyed, spikePattern(o))
                 .process(new Emit(AnomalyType.SPIKE, "spike"))

@@ -21,6 +21,10 @@ public final class Keys {
         @Override public String getKey(TelemetryEvent e) { return workload(e.getTenantId(), e.getWorkloadId()); }
     }
 
+    public static final class OfPartial implements KeySelector<io.shadowscale.udf.model.BucketPartial, String> {
+        @Override public String getKey(io.shadowscale.udf.model.BucketPartial p) { return p.key; }
+    }
+
     public static final class OfRollup implements KeySelector<TelemetryRollup, String> {
         @Override public String getKey(TelemetryRollup r) { return workload(r.getTenantId(), r.getWorkloadId()); }
     }

@@ -30,6 +30,11 @@ public class ShadowOptions implements Serializable {
     /** Telemetry further than this ahead of the latest event time of its partition is rejected. */
     public long maxAheadOfPartitionMs = Duration.ofHours(6).toMillis();
     /**
+     * Local pre-aggregation before the bucketer's keyBy: the most (workload, bucket) partials one
+     * subtask holds before it sends them all early; 0 sends every sample on its own (no pre-aggregation).
+     */
+    public int preAggregateMaxEntries = 100_000;
+    /**
      * Watermark alignment: how far in event time one Kafka partition may read ahead of the slowest;
      * 0 turns alignment off (bounded reads must: the Kafka connector 5.0 fails pausing a split
      * that has already reached its end offset).
@@ -153,6 +158,7 @@ public class ShadowOptions implements Serializable {
         o.horizonSteps = p.getInt("horizon-steps", o.horizonSteps);
         o.outOfOrdernessMs = p.getLong("out-of-orderness-ms", o.outOfOrdernessMs);
         o.maxAheadOfPartitionMs = p.getLong("max-ahead-ms", o.maxAheadOfPartitionMs);
+        o.preAggregateMaxEntries = p.getInt("pre-aggregate-max-entries", o.preAggregateMaxEntries);
         o.provisionQuantile = p.getInt("quantile", o.provisionQuantile);
         o.targetCpuUtilization = p.getDouble("target-cpu-utilization", o.targetCpuUtilization);
         o.targetMemoryUtilization = p.getDouble("target-memory-utilization", o.targetMemoryUtilization);
@@ -233,6 +239,7 @@ public class ShadowOptions implements Serializable {
         require(targetMemoryUtilization > 0 && targetMemoryUtilization <= 1, "target-memory-utilization must be in (0, 1]");
         require(minReplicas >= 1 && maxReplicas >= minReplicas, "need 1 <= min-replicas <= max-replicas");
         require(outOfOrdernessMs >= 0, "out-of-orderness-ms must not be negative");
+        require(preAggregateMaxEntries >= 0, "pre-aggregate-max-entries must not be negative");
         require("onnx".equals(forecaster) || "fallback".equals(forecaster), "forecaster must be onnx or fallback");
         require(onnxThreads >= 1, "onnx-threads must be at least 1");
         require(campaignElasticity != null && campaignElasticity.length == 5 && Arrays.stream(campaignElasticity).allMatch(v -> v >= 0 && v <= 5),

@@ -19,19 +19,21 @@ import org.junit.jupiter.api.Test;
 import io.shadowscale.schema.TelemetryEvent;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.schema.WireFormat;
+import io.shadowscale.udf.logic.BucketAccumulator;
+import io.shadowscale.udf.model.BucketPartial;
 import io.shadowscale.udf.model.DeadLetter;
 
 class TelemetryBucketerTest {
 
-    static KeyedOneInputStreamOperatorTestHarness<String, TelemetryEvent, TelemetryRollup> harness() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, BucketPartial, TelemetryRollup> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TelemetryBucketer(ShadowOptions.defaults())), new Keys.OfTelemetry(), Types.STRING);
+                new KeyedProcessOperator<>(new TelemetryBucketer(ShadowOptions.defaults())), new Keys.OfPartial(), Types.STRING);
         h.open();
         return h;
     }
 
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, TelemetryEvent, TelemetryRollup> h, TelemetryEvent e) throws Exception {
-        h.processElement(new StreamRecord<>(e, e.getEventTime().toEpochMilli()));
+    static void send(KeyedOneInputStreamOperatorTestHarness<String, BucketPartial, TelemetryRollup> h, TelemetryEvent e) throws Exception {
+        h.processElement(new StreamRecord<>(BucketPartial.of(e), e.getEventTime().toEpochMilli()));
     }
 
     @Test
@@ -93,7 +95,7 @@ class TelemetryBucketerTest {
             snapshot = h.snapshot(1, 1);
         }
         var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new TelemetryBucketer(ShadowOptions.defaults())), new Keys.OfTelemetry(), Types.STRING);
+                new KeyedProcessOperator<>(new TelemetryBucketer(ShadowOptions.defaults())), new Keys.OfPartial(), Types.STRING);
         restored.initializeState(snapshot);
         restored.open();
         send(restored, event("a", "w", T0 + 3 * MIN, 6));
@@ -103,5 +105,51 @@ class TelemetryBucketerTest {
         assertThat(out.get(0).getSamples()).isEqualTo(3);
         assertThat(out.get(0).getCpuAvg()).isEqualTo(4.0);
         restored.close();
+    }
+
+    static BucketPartial partial(String tenant, String workload, long bucketStart, TelemetryEvent... events) {
+        BucketAccumulator acc = BucketAccumulator.start(bucketStart);
+        for (TelemetryEvent e : events) {
+            acc.add(e);
+        }
+        return BucketPartial.of(Keys.workload(tenant, workload), acc);
+    }
+
+    @Test
+    void mergesPartialsAndSinglesIntoTheSameRollupAsSamples() throws Exception {
+        TelemetryRollup direct;
+        try (var h = harness()) {
+            for (int m = 0; m < 5; m++) {
+                send(h, event("a", "w", T0 + m * MIN, 0.25 * (1 + m)));
+            }
+            h.processWatermark(T0 + BUCKET - 1);
+            direct = h.extractOutputValues().get(0);
+        }
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(partial("a", "w", T0, event("a", "w", T0, 0.25), event("a", "w", T0 + MIN, 0.5)), T0 + BUCKET - 1));
+            send(h, event("a", "w", T0 + 2 * MIN, 0.75));
+            h.processElement(new StreamRecord<>(partial("a", "w", T0, event("a", "w", T0 + 3 * MIN, 1.0), event("a", "w", T0 + 4 * MIN, 1.25)), T0 + BUCKET - 1));
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            h.processWatermark(T0 + BUCKET - 1);
+            List<TelemetryRollup> out = h.extractOutputValues();
+            assertThat(out).containsExactly(direct);
+            assertThat(out.get(0).getSamples()).isEqualTo(5);
+            assertThat(out.get(0).getDataKinds()).containsEntry("transactions", 5L);
+        }
+    }
+
+    @Test
+    void aPartialArrivingAfterItsBucketClosedIsDeadLetteredWithItsSamples() throws Exception {
+        try (var h = harness()) {
+            h.processWatermark(T0 + BUCKET - 1);
+            h.processElement(new StreamRecord<>(partial("a", "w", T0, event("a", "w", T0, 1), event("a", "w", T0 + MIN, 2)), T0 + BUCKET - 1));
+            List<DeadLetter> dead = h.getSideOutput(Descriptors.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).stage).isEqualTo("late");
+            assertThat(dead.get(0).reason).startsWith("2 samples");
+            assertThat(WireFormat.decode(TelemetryRollup.class, dead.get(0).payload).getSamples()).isEqualTo(2);
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
     }
 }

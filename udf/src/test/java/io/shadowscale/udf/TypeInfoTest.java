@@ -42,7 +42,8 @@ class TypeInfoTest {
     @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
             ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class,
             io.shadowscale.udf.logic.forecast.WorkloadForecastState.class, io.shadowscale.udf.logic.forecast.CalibrationState.class,
-            io.shadowscale.udf.logic.forecast.CohortPrior.class, io.shadowscale.udf.model.OrchestratorInput.class})
+            io.shadowscale.udf.logic.forecast.CohortPrior.class, io.shadowscale.udf.model.OrchestratorInput.class,
+            io.shadowscale.udf.model.BucketPartial.class})
     void pojos(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         assertThat(info).isInstanceOf(PojoTypeInfo.class);

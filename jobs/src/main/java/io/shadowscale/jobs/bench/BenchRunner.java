@@ -95,7 +95,7 @@ public final class BenchRunner {
     }
 
     public Report run() throws Exception {
-        BenchWorkloads workloads = new BenchWorkloads(s.tenants, s.workloadsPerTenant, startFor(s.ticks(), 60_000L), 60_000L, s.seed);
+        BenchWorkloads workloads = new BenchWorkloads(s.tenants, s.workloadsPerTenant, startFor(s.ticks(), s.sampleIntervalMs), s.sampleIntervalMs, s.seed);
         long events = s.ticks() * workloads.count();
         List<Run> runs = new ArrayList<>();
         JfrProfile profile = null;
@@ -152,7 +152,7 @@ public final class BenchRunner {
         ShadowPipeline.Outputs out = buildPipeline(env, new TelemetrySource(generator(w), w.count(), events, warm, rate, 0), w, warm);
         probeLatency(out, w.startMs + warm * w.intervalMs);
         progress.printf("latency: %d samples per workload at full speed, then %d at %,.0f events/s (a bucket closes every %.1f s)%n",
-                warm, s.latencyTicks, rate, w.count() * 5 / rate);
+                warm, s.latencyTicks, rate, w.count() * (options().bucketMs / (double) w.intervalMs) / rate);
         Run r = execute(env, "latency", p, events);
         pacedRate = rate;
         return r;
@@ -214,6 +214,9 @@ public final class BenchRunner {
         o.forecaster = s.forecaster;
         // the generator's readers cannot pause single splits; they move through event time in step anyway
         o.maxPartitionDriftMs = 0;
+        if (!s.preAggregate) {
+            o.preAggregateMaxEntries = 0;
+        }
         return o.validate();
     }
 

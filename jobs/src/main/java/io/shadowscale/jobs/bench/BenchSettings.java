@@ -31,7 +31,12 @@ public final class BenchSettings {
     /** Where to keep that recording; null: a temporary file, deleted. */
     public java.nio.file.Path profileFile;
     public long seed = 42;
+    /** Every workload sends a sample this often (telemetry's intervalMs); a 5-minute bucket holds bucket/interval of them. */
+    public long sampleIntervalMs = 60_000;
+    /** false: the job without local pre-aggregation before the bucketer (every sample crosses the keyBy), for comparison. */
+    public boolean preAggregate = true;
 
+    /** Default samples per workload at one-minute samples: 3 hours; scaled to the same event time for other intervals. */
     public static final long DEFAULT_TICKS = 180;
 
     public int workloads() {
@@ -39,7 +44,7 @@ public final class BenchSettings {
     }
 
     public long eventsPerRun() {
-        return events > 0 ? events : DEFAULT_TICKS * workloads();
+        return events > 0 ? events : DEFAULT_TICKS * 60_000 / sampleIntervalMs * workloads();
     }
 
     public long ticks() {

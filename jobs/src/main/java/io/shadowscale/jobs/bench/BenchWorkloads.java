@@ -14,7 +14,8 @@ import io.shadowscale.udf.Keys;
 
 /**
  * The benchmark's synthetic fleet: {@code tenants × workloadsPerTenant} workloads, each sampled
- * every {@code intervalMs} (at its own second within the minute), with a daily load curve, its
+ * every {@code intervalMs} (at its own second within the interval, or within the minute for
+ * longer intervals), with a daily load curve, its
  * own size and phase, multiplicative noise and a rare 5× CPU spike. Values come from a hash of
  * (seed, workload, tick), so any sample is generated on its own, cheaply and reproducibly: the
  * generator must cost far less than the job, or the pass-through ceiling would measure it.
@@ -62,7 +63,7 @@ public final class BenchWorkloads implements Serializable {
             keys[w] = Keys.workload(tenantIds[w], workloadIds[w]);
             size[w] = 0.5 + 7.5 * unit(w, -1, 0);
             phaseMinutes[w] = (int) (unit(w, -1, 1) * 240) - 120;
-            offsetMs[w] = (int) (unit(w, -1, 2) * 60) * 1000;
+            offsetMs[w] = (int) (unit(w, -1, 2) * (Math.min(intervalMs, 60_000L) / 1000)) * 1000;
         }
         dailyShape = new double[MINUTES_PER_DAY];
         for (int m = 0; m < MINUTES_PER_DAY; m++) {

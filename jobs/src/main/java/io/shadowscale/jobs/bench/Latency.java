@@ -16,8 +16,9 @@ import io.shadowscale.udf.Keys;
 
 /**
  * Bucket close → shadow latency. A bucket closes when the watermark passes its end: the bucketer's
- * event-time timer fires and emits the rollup. {@link Closed} is chained to the bucketer, so the
- * wall-clock time it stamps on the rollup is that moment; {@link Emitted} is chained to the
+ * event-time timer fires and emits the rollup. {@link Closed} is chained to the bucketer and stamps
+ * each rollup with the wall-clock time the first rollup of that bucket end left it — the moment the
+ * watermark closed them all; {@link Emitted} is chained to the
  * forecaster's output (step 1 of each shadow), so its stamp is when the shadow for that bucket
  * leaves the forecaster. {@link Join} pairs the two by (workload, bucket end) and records the
  * difference in milliseconds in a histogram accumulator. Both stamps are taken in the same JVM
@@ -43,11 +44,32 @@ final class Latency {
         }
     }
 
+    /**
+     * Stamps a rollup with the moment its bucket closed on this subtask: when the first rollup of that
+     * bucket end left the bucketer. A watermark closes every workload's bucket at once, but the bucketer
+     * emits the rollups one after the other and blocks when the next task is busy, so stamping each at
+     * its own emission would hide the time later ones wait behind the burst.
+     */
     static final class Closed implements MapFunction<TelemetryRollup, Stamp> {
+        private transient long lastEnd = Long.MIN_VALUE;
+        private transient long closedAt;
+        private transient java.util.TreeMap<Long, Long> firstSeen;
+
         @Override
         public Stamp map(TelemetryRollup r) {
-            return new Stamp(Keys.workload(r.getTenantId(), r.getWorkloadId()),
-                    r.getBucketStart().toEpochMilli() + r.getBucketMs(), System.currentTimeMillis());
+            long end = r.getBucketStart().toEpochMilli() + r.getBucketMs();
+            if (end != lastEnd) {
+                if (firstSeen == null) {
+                    firstSeen = new java.util.TreeMap<>();
+                }
+                // a few bucket ends interleave when the watermark jumps; remember each one's first sighting
+                closedAt = firstSeen.computeIfAbsent(end, e -> System.currentTimeMillis());
+                lastEnd = end;
+                while (firstSeen.size() > 64) {
+                    firstSeen.pollFirstEntry();
+                }
+            }
+            return new Stamp(Keys.workload(r.getTenantId(), r.getWorkloadId()), end, closedAt);
         }
     }
 

@@ -37,8 +37,12 @@ final class BenchCommand implements Callable<Integer> {
     int workloadsPerTenant;
 
     @Option(names = "--events", defaultValue = "0",
-            description = "Telemetry events per run, one-minute samples of every workload in turn (default: 180 per workload, 3 hours).")
+            description = "Telemetry events per run, samples of every workload in turn (default: 3 hours of samples per workload, 180 at one-minute samples).")
     long events;
+
+    @Option(names = "--sample-interval", defaultValue = "60", paramLabel = "SECONDS",
+            description = "Seconds between two samples of a workload (telemetry's intervalMs; agents scrape every 10-30 s); the default counts of samples scale to the same event time (default: ${DEFAULT-VALUE}).")
+    long sampleIntervalSeconds;
 
     @Option(names = "--parallelism", split = ",", defaultValue = "1,2",
             description = "Parallelisms to run, e.g. 1,2 (default: ${DEFAULT-VALUE}); the first is the headline.")
@@ -47,12 +51,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "1", description = "Runs of each graph per parallelism, alternating; medians reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--warmup-samples", defaultValue = "65",
-            description = "Samples per workload before the measured window (default: ${DEFAULT-VALUE}: the model needs an hour of buckets).")
+    @Option(names = "--warmup-samples", defaultValue = "-1",
+            description = "Samples per workload before the measured window (default: 65 minutes of samples, 65 at one-minute samples: the model needs an hour of buckets).")
     long warmup;
 
-    @Option(names = "--latency-samples", defaultValue = "30",
-            description = "Samples per workload of the paced latency run after its warm-up; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-samples", defaultValue = "-1",
+            description = "Samples per workload of the paced latency run after its warm-up; 0 skips it (default: 30 minutes of samples, 30 at one-minute samples).")
     long latencyTicks;
 
     @Option(names = "--latency-rate", defaultValue = "0",
@@ -71,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forecaster", defaultValue = "onnx", description = "onnx or fallback, as the job's option (default: ${DEFAULT-VALUE}).")
     String forecaster;
 
+    @Option(names = "--no-pre-aggregate", description = "Send every sample to the bucketer on its own (the job without local pre-aggregation), for comparison.")
+    boolean noPreAggregate;
+
     @Option(names = "--no-profile", description = "Do not record a JFR profile of the first pipeline run (no ONNX CPU share then).")
     boolean noProfile;
 
@@ -87,8 +94,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchSettings s = settings();
         PrintStream progress = System.err;
-        progress.printf(Locale.ROOT, "bench: %,d workloads (%d tenants × %d), %,d events per run, parallelism %s, forecaster %s%n",
-                s.workloads(), s.tenants, s.workloadsPerTenant, s.ticks() * s.workloads(), s.parallelisms, s.forecaster);
+        progress.printf(Locale.ROOT, "bench: %,d workloads (%d tenants × %d), %,d events per run (a sample every %d s), parallelism %s, forecaster %s%n",
+                s.workloads(), s.tenants, s.workloadsPerTenant, s.ticks() * s.workloads(), s.sampleIntervalMs / 1000, s.parallelisms, s.forecaster);
         BenchRunner runner = new BenchRunner(s, progress);
         BenchRunner.Report report = runner.run();
         Map<String, Object> result = summary(report);
@@ -128,8 +135,17 @@ final class BenchCommand implements Callable<Integer> {
         if (stateWorkloads < 0 || stateDays < 1 || stateDays > 60) {
             throw new CliException("--state-workloads must not be negative and --state-days must be between 1 and 60");
         }
-        if (latencyTicks < 0 || latencyRate < 0) {
-            throw new CliException("--latency-samples and --latency-rate must not be negative");
+        if (sampleIntervalSeconds < 1 || sampleIntervalSeconds > 300 || 300 % sampleIntervalSeconds != 0) {
+            throw new CliException("--sample-interval must divide the 5-minute bucket (1 to 300 seconds, e.g. 10, 15, 30 or 60), got " + sampleIntervalSeconds);
+        }
+        if (warmup == -1) {
+            warmup = 65 * 60 / sampleIntervalSeconds;
+        }
+        if (latencyTicks == -1) {
+            latencyTicks = 30 * 60 / sampleIntervalSeconds;
+        }
+        if (warmup < 0 || latencyTicks < 0 || latencyRate < 0) {
+            throw new CliException("--warmup-samples, --latency-samples and --latency-rate must not be negative");
         }
         if (!"onnx".equals(forecaster) && !"fallback".equals(forecaster)) {
             throw new CliException("--forecaster must be onnx or fallback");
@@ -138,6 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         s.tenants = tenants;
         s.workloadsPerTenant = workloadsPerTenant;
         s.events = events;
+        s.sampleIntervalMs = sampleIntervalSeconds * 1000;
         s.parallelisms = List.copyOf(parallelisms);
         s.repeat = repeat;
         s.warmupTicks = warmup;
@@ -148,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
         s.stateDays = stateDays;
         s.forecaster = forecaster;
         s.profile = !noProfile;
+        s.preAggregate = !noPreAggregate;
         s.profileFile = profileFile;
         return s;
     }
@@ -201,6 +219,8 @@ final class BenchCommand implements Callable<Integer> {
         out.put("parallelism", head.get("parallelism"));
         out.put("workloads", s.workloads());
         out.put("events_per_run", s.ticks() * s.workloads());
+        out.put("sample_interval_s", s.sampleIntervalMs / 1000);
+        out.put("pre_aggregate", s.preAggregate);
         out.put("forecaster", s.forecaster);
         out.put("by_parallelism", perP);
         if (r.state() != null) {
@@ -226,7 +246,8 @@ final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     static String text(Map<String, Object> r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%,d workloads, %,d events per run, forecaster %s%n", r.get("workloads"), r.get("events_per_run"), r.get("forecaster")));
+        sb.append(String.format(Locale.ROOT, "%,d workloads, %,d events per run (a sample every %d s), forecaster %s%n", r.get("workloads"), r.get("events_per_run"),
+                ((Number) r.get("sample_interval_s")).longValue(), r.get("forecaster")));
         sb.append(String.format(Locale.ROOT, "%-12s %14s %18s %7s %18s %22s %9s %22s%n", "parallelism", "pipeline ev/s", "pass-through ev/s", "ratio",
                 "pipeline ev/CPU-s", "pass-through ev/CPU-s", "CPU ratio", "saturated p50/p99 ms"));
         for (Map<String, Object> m : (List<Map<String, Object>>) r.get("by_parallelism")) {

@@ -54,7 +54,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void fifteenSecondSamplesFillFiveMinuteBucketsWithTwenty() throws Exception {
+        MainTest.Run r = MainTest.run("bench", "--tenants", "4", "--workloads-per-tenant", "5", "--events", "2400", "--sample-interval", "15",
+                "--parallelism", "1", "--state-workloads", "0", "--latency-samples", "0", "--no-profile", "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("a sample every 15 s");
+        String json = r.out().lines().filter(l -> l.startsWith("{\"pipeline_eps\"")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        JsonNode j = new ObjectMapper().readTree(json);
+        assertThat(j.get("sample_interval_s").asInt()).isEqualTo(15);
+        // 20 workloads × 120 samples of 15 s = 6 five-minute buckets each
+        JsonNode outputs = j.get("by_parallelism").get(0).get("outputs");
+        assertThat(outputs.get("rollups").asLong()).isEqualTo(20 * 6);
+        assertThat(outputs.get("shadows").asLong()).isEqualTo(20 * 6 * 12);
+        assertThat(outputs.get("deadLetters").asLong()).isZero();
+    }
+
+    @Test
     void badOptions() {
+        assertThat(MainTest.run("bench", "--sample-interval", "7").err()).startsWith("error: --sample-interval must divide the 5-minute bucket");
         assertThat(MainTest.run("bench", "--parallelism", "0").err()).startsWith("error: --parallelism takes numbers from 1 to 64");
         assertThat(MainTest.run("bench", "--forecaster", "magic").err()).startsWith("error: --forecaster must be onnx or fallback");
         assertThat(MainTest.run("bench", "--tenants", "0").status()).isEqualTo(2);

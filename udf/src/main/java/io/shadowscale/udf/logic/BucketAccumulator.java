@@ -65,17 +65,53 @@ public class BucketAccumulator {
         }
     }
 
+    /**
+     * Folds in a partial aggregate of the same bucket that holds samples which arrived after this
+     * one's (local pre-aggregation): sums and counts add, maxima take the larger, the region is the
+     * later partial's when it has one — what adding the samples one by one gives (sums up to the
+     * order of floating-point additions when a bucket arrives in more than one partial).
+     */
+    public void merge(BucketAccumulator o) {
+        if (o.bucketStart != bucketStart) {
+            throw new IllegalArgumentException("bucket " + o.bucketStart + " merged into bucket " + bucketStart);
+        }
+        samples += o.samples;
+        cpuSum += o.cpuSum;
+        cpuMax = Math.max(cpuMax, o.cpuMax);
+        memorySum += o.memorySum;
+        memoryMax = Math.max(memoryMax, o.memoryMax);
+        networkInBytes += o.networkInBytes;
+        networkOutBytes += o.networkOutBytes;
+        intervalMsSum += o.intervalMsSum;
+        storageMax = Math.max(storageMax, o.storageMax);
+        dbQueries += o.dbQueries;
+        requests += o.requests;
+        activeSessionsSum += o.activeSessionsSum;
+        sessionDurationSum += o.sessionDurationSum;
+        sessionDurationSamples += o.sessionDurationSamples;
+        for (int i = 0; i < o.dataKinds.length; i++) {
+            countKind(o.dataKinds[i], o.dataKindCounts[i]);
+        }
+        if (o.region != null) {
+            region = o.region;
+        }
+    }
+
     private void countKind(String kind) {
+        countKind(kind, 1);
+    }
+
+    private void countKind(String kind, long n) {
         for (int i = 0; i < dataKinds.length; i++) {
             if (dataKinds[i].equals(kind)) {
-                dataKindCounts[i]++;
+                dataKindCounts[i] += n;
                 return;
             }
         }
         String[] k = java.util.Arrays.copyOf(dataKinds, dataKinds.length + 1);
         long[] c = java.util.Arrays.copyOf(dataKindCounts, dataKindCounts.length + 1);
         k[k.length - 1] = kind;
-        c[c.length - 1] = 1;
+        c[c.length - 1] = n;
         dataKinds = k;
         dataKindCounts = c;
     }

@@ -115,6 +115,11 @@ public class ShadowOptions implements Serializable {
     public double spikeBandWidths = 1.0;
     /** Smallest CPU excess (cores) worth calling an anomaly, so idle noise is not flagged. */
     public double minCpuExcessCores = 0.25;
+    /**
+     * Buckets of a workload the novelty scorer sees before its new records may raise anomalies: one
+     * day of 5-minute buckets, the learning period (before it everything is a record).
+     */
+    public int noveltyWarmupBuckets = 288;
     /** An anomaly of the same type on the same workload within this long after the last one is the same incident. */
     public long anomalyCooldownMs = Duration.ofMinutes(30).toMillis();
     /** During an unexplained surge, scale-ups stop at the capacity it found plus this share of it. */
@@ -246,6 +251,7 @@ public class ShadowOptions implements Serializable {
         require(maxStepFraction > 0, "max-step must be positive");
         require(scaleInQuantile == 90 || scaleInQuantile == 99, "scale-in-quantile must be 90 or 99");
         require(minShrinkRatio > 0 && minShrinkRatio <= 1, "min-shrink-ratio must be in (0, 1]");
+        require(noveltyWarmupBuckets >= 0, "novelty-warmup-buckets must not be negative");
         require(unexplainedSurgeBudget >= 0, "unexplained-surge-budget must not be negative");
         // scale-up sizes to quantile ÷ target; if scale-in reads the same band at the same share it
         // fires right after every scale-up, and the policy flaps

@@ -113,21 +113,12 @@ public final class AnomalyDetector {
         return !Double.isNaN(y) && r.actual(res) > factor * y;
     }
 
-    /**
-     * Whether the bucket set a new record of {@code res} (any channel of {@link NoveltyScorer}, also one
-     * still cooling down from its alarm): the band patterns need it, so a miss of the forecast the
-     * workload has shown before (a routine the band does not know) is no anomaly.
-     */
-    public static boolean novel(Residual r, Resource res) {
-        return r.novelty(res) > 0;
-    }
-
     public static boolean isSpike(Residual r, ShadowOptions o) {
         double band = r.p99(Resource.CPU) - r.p50(Resource.CPU);
         double actual = r.actual(Resource.CPU);
         return actual > r.p99(Resource.CPU) + o.spikeBandWidths * band
                 && actual - r.p50(Resource.CPU) >= 2 * o.minCpuExcessCores
-                && beyondYesterday(r, Resource.CPU, SPIKE_OVER_YESTERDAY) && novel(r, Resource.CPU);
+                && beyondYesterday(r, Resource.CPU, SPIKE_OVER_YESTERDAY);
     }
 
     public static boolean isAboveP90(Residual r, ShadowOptions o) {
@@ -136,7 +127,7 @@ public final class AnomalyDetector {
         // forecast errors are autocorrelated, so three buckets just over a calibrated p90 are common:
         // a surge must also be well above the median, and above what the workload did at this time yesterday
         return actual > r.p90(Resource.CPU) && actual - p50 >= o.minCpuExcessCores && actual >= (1 + o.surgeMinRelativeExcess) * p50
-                && beyondYesterday(r, Resource.CPU, 1 + o.surgeMinRelativeExcess) && novel(r, Resource.CPU);
+                && beyondYesterday(r, Resource.CPU, 1 + o.surgeMinRelativeExcess);
     }
 
     /** A surge bucket with an external event in force that could explain it. */
@@ -159,7 +150,7 @@ public final class AnomalyDetector {
         double lower = expected - (r.p99(Resource.CPU) - expected);
         double actual = r.actual(Resource.CPU);
         return expected >= 2 * o.minCpuExcessCores && actual < 0.3 * expected && actual < lower
-                && !Double.isNaN(r.yesterdayPeak(Resource.CPU)) && novel(r, Resource.CPU);
+                && !Double.isNaN(r.yesterdayPeak(Resource.CPU));
     }
 
     public static boolean isEgressWithoutLoad(Residual r, ShadowOptions o) {
@@ -167,12 +158,12 @@ public final class AnomalyDetector {
         double p50 = r.p50(Resource.NETWORK_OUT);
         return out > r.p99(Resource.NETWORK_OUT) && out > 2 * p50 && out - p50 > 1 << 20 // 1 MiB/s above the median
                 && beyondYesterday(r, Resource.NETWORK_OUT, EGRESS_OVER_YESTERDAY)
-                && r.actual(Resource.CPU) <= r.p90(Resource.CPU) && novel(r, Resource.NETWORK_OUT);
+                && r.actual(Resource.CPU) <= r.p90(Resource.CPU);
     }
 
     /**
      * What the novelty record of this bucket raises, or null: none before
-     * {@link ShadowOptions#noveltyWarmupBuckets}; CPU first — a new high of its value or volatility
+     * {@link ShadowOptions#noveltyWarmupBuckets} or under {@link ShadowOptions#noveltyMinScore}; CPU first — a new high of its value or volatility
      * a {@code SPIKE} (2 × {@link ShadowOptions#minCpuExcessCores} off the median), of its level or
      * residual a surge ({@code SUSTAINED_SURGE} with an event in force, else {@code UNEXPLAINED_SURGE}),
      * a new low a {@code DROP} (both {@link ShadowOptions#minCpuExcessCores} off the median, so idle
@@ -184,7 +175,7 @@ public final class AnomalyDetector {
             return null;
         }
         int cpu = r.noveltyRecord(Resource.CPU);
-        if (cpu != 0) {
+        if (cpu != 0 && r.novelty(Resource.CPU) >= o.noveltyMinScore) {
             double off = Math.abs(r.actual(Resource.CPU) - r.p50(Resource.CPU));
             NoveltyScorer.Channel channel = NoveltyScorer.Channel.values()[Math.abs(cpu) - 1];
             if (cpu < 0) {
@@ -196,7 +187,7 @@ public final class AnomalyDetector {
             return off < o.minCpuExcessCores ? null : r.explained() ? AnomalyType.SUSTAINED_SURGE : AnomalyType.UNEXPLAINED_SURGE;
         }
         int net = r.noveltyRecord(Resource.NETWORK_OUT);
-        if (net > 0 && net != NoveltyScorer.Channel.VOLATILITY.ordinal() + 1
+        if (net > 0 && net != NoveltyScorer.Channel.VOLATILITY.ordinal() + 1 && r.novelty(Resource.NETWORK_OUT) >= o.noveltyMinScore
                 && r.actual(Resource.NETWORK_OUT) - r.p50(Resource.NETWORK_OUT) > 1 << 20
                 && r.actual(Resource.CPU) <= r.p90(Resource.CPU)) {
             return AnomalyType.EGRESS_WITHOUT_LOAD;
@@ -303,7 +294,7 @@ public final class AnomalyDetector {
                 tail = r.explained() ? ", during " + String.join(", ", new TreeSet<>(List.of(r.activeEventIds))) + " (more than it explains)" : "";
                 break;
             case DROP:
-                tail = ": outage or lost traffic?";
+                tail = "; outage or lost traffic";
                 break;
             case EGRESS_WITHOUT_LOAD:
                 tail = " while CPU stays inside its band: possible exfiltration";

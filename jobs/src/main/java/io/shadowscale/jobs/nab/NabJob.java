@@ -54,13 +54,15 @@ public final class NabJob {
 
     /**
      * The one configuration used for every series: the job's defaults, except what assumes CPU in
-     * cores (NAB's values are tweets, CPU percent, bytes, prices: no minimum excess) and the novelty
-     * scorer's learning day (NAB's probation period is the learning period).
+     * cores (NAB's values are tweets, CPU percent, bytes, prices: no minimum excess), the novelty
+     * scorer's learning day (NAB's probation period is the learning period) and the minimum novelty
+     * (every record raises; the row's score is its novelty, and NAB's threshold decides).
      */
     public static ShadowOptions options() {
         ShadowOptions o = ShadowOptions.defaults();
         o.minCpuExcessCores = 0;
         o.noveltyWarmupBuckets = 0;
+        o.noveltyMinScore = 0.5; // NAB's threshold sweep picks among the records itself
         return o;
     }
 

@@ -74,10 +74,10 @@ class NabJobTest {
             assertThat(s[300]).as(file + ": the spike's row, far beyond the range").isGreaterThan(0.8);
             for (int i = 0; i < 300; i++) {
                 // while the level settles early on it may touch its records, just past them
-                assertThat(s[i]).as(file + " row " + i + ", before the spike").isLessThan(0.55);
+                assertThat(s[i]).as(file + " row " + i + ", before the spike").isLessThan(0.6);
             }
         }
-        assertThat(scores.get("cat/b.csv")).as("a series without anomalies").allMatch(x -> x < 0.55);
+        assertThat(java.util.Arrays.stream(scores.get("cat/b.csv")).max().orElse(0)).as("a series without anomalies").isLessThan(0.6);
         NabBenchmark.Result r = NabBenchmark.run(corpus, d, out, null);
         assertThat(r.profiles().get("standard").tp()).as("both windows found").isGreaterThanOrEqualTo(2);
     }

@@ -61,7 +61,7 @@ import io.shadowscale.udf.model.Residual;
  *  keyBy → profile ◄── broadcast ── external events (no watermark hold-back)
  *     │ EnrichedRollup (+ covariates) ── profiles ────────────────→ profiles
  *  keyBy → score (ONNX, batched) ◄── broadcast ── model releases
- *     │    ├─ residuals ─→ CEP patterns ──────────────────────────→ anomalies
+ *     │    ├─ residuals ─→ novelty → CEP patterns ────────────────→ anomalies
  *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
  *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows

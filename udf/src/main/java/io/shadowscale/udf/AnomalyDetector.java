@@ -16,12 +16,15 @@ import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
 
 import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.AnomalyType;
 import io.shadowscale.schema.Severity;
+import io.shadowscale.udf.logic.NoveltyScorer;
 import io.shadowscale.udf.model.Residual;
 import io.shadowscale.udf.model.Resource;
 
@@ -38,6 +41,12 @@ import io.shadowscale.udf.model.Resource;
  *   <li>{@code DROP}: {@link ShadowOptions#dropBuckets} consecutive buckets of CPU under 30% of p50 and
  *       under the mirrored lower band p50 − (p99 − p50);</li>
  *   <li>{@code EGRESS_WITHOUT_LOAD}: two consecutive buckets of network out above p99 while CPU stays under p90.</li>
+ *   <li>New records ({@link #recordType}): {@link ResidualNovelty} scores every residual against all the
+ *       workload has shown before; a new high of CPU's value or volatility is a {@code SPIKE}, of its
+ *       level or of its residual against the band a surge (explained or not, as above), a new low a
+ *       {@code DROP}, a new high of network out while CPU sets none and stays under p90
+ *       {@code EGRESS_WITHOUT_LOAD}. One bucket suffices: a record is rare by construction, and the
+ *       scorer keeps each channel quiet for a while after it alarmed.</li>
  * </ul>
  * Every pattern also needs the workload's yesterday: load above what it carried near this time one
  * day earlier (spike 1.5×, surge 1 + {@link ShadowOptions#surgeMinRelativeExcess}, egress 2×), and a
@@ -48,17 +57,33 @@ public final class AnomalyDetector {
 
     private AnomalyDetector() {}
 
-    /** Builds the CEP operators (uid'd) and returns their anomalies as one stream. */
+    /** Scores the residuals' novelty per workload, runs the CEP patterns over them and returns their anomalies as one stream. */
     public static DataStream<Anomaly> detect(DataStream<Residual> residuals, ShadowOptions o) {
         return detect(residuals.keyBy(new Keys.OfResidual()), o);
     }
 
     /**
      * The same on residuals already partitioned by workload ({@link Keys.OfResidual}), e.g. the
-     * forecaster's side output reinterpreted as keyed: the patterns then chain to the forecaster and
-     * no residual is serialised on the way.
+     * forecaster's side output reinterpreted as keyed: novelty and patterns then chain to the
+     * forecaster and no residual is serialised on the way.
      */
     public static DataStream<Anomaly> detect(KeyedStream<Residual, String> keyed, ShadowOptions o) {
+        return patterns(scoreNovelty(keyed, o), o);
+    }
+
+    /** The residuals with their novelty ({@link ResidualNovelty}), still partitioned by workload. */
+    public static SingleOutputStreamOperator<Residual> scoreNovelty(DataStream<Residual> residuals, ShadowOptions o) {
+        return scoreNovelty(residuals.keyBy(new Keys.OfResidual()), o);
+    }
+
+    static SingleOutputStreamOperator<Residual> scoreNovelty(KeyedStream<Residual, String> keyed, ShadowOptions o) {
+        return keyed.process(new ResidualNovelty(o)).uid("residual-novelty").name("Residual novelty");
+    }
+
+    /** Builds the CEP operators (uid'd) over residuals scored by {@link #scoreNovelty} and returns their anomalies as one stream. */
+    public static DataStream<Anomaly> patterns(SingleOutputStreamOperator<Residual> scored, ShadowOptions o) {
+        // still partitioned by workload: the CEP operators read it without another shuffle
+        KeyedStream<Residual, String> keyed = DataStreamUtils.reinterpretAsKeyedStream(scored, new Keys.OfResidual());
         long bucketMs = o.bucketMs;
         DataStream<Anomaly> spikes = CEP.pattern(keyed, spikePattern(o))
                 .process(new Emit(AnomalyType.SPIKE, "spike"))
@@ -75,7 +100,10 @@ public final class AnomalyDetector {
         DataStream<Anomaly> egress = CEP.pattern(keyed, egressPattern(o, bucketMs))
                 .process(new Emit(AnomalyType.EGRESS_WITHOUT_LOAD, "egress"))
                 .uid("cep-egress").name("CEP: egress without load");
-        return spikes.union(surges, unexplained, drops, egress);
+        DataStream<Anomaly> records = CEP.pattern(keyed, recordPattern(o))
+                .process(new EmitRecord(o))
+                .uid("cep-new-record").name("CEP: new record");
+        return spikes.union(surges, unexplained, drops, egress, records);
     }
 
     // --- conditions
@@ -144,7 +172,45 @@ public final class AnomalyDetector {
                 && r.actual(Resource.CPU) <= r.p90(Resource.CPU);
     }
 
+    /**
+     * What the novelty record of this bucket raises, or null: none before
+     * {@link ShadowOptions#noveltyWarmupBuckets} or under {@link ShadowOptions#noveltyMinScore}; CPU first — a new high of its value or volatility
+     * a {@code SPIKE} (2 × {@link ShadowOptions#minCpuExcessCores} off the median), of its level or
+     * residual a surge ({@code SUSTAINED_SURGE} with an event in force, else {@code UNEXPLAINED_SURGE}),
+     * a new low a {@code DROP} (both {@link ShadowOptions#minCpuExcessCores} off the median, so idle
+     * noise setting records is not flagged); then a new high of network out while CPU stays under its
+     * p90, 1 MiB/s above its median: {@code EGRESS_WITHOUT_LOAD}.
+     */
+    public static AnomalyType recordType(Residual r, ShadowOptions o) {
+        if (r.noveltySeen < o.noveltyWarmupBuckets) {
+            return null;
+        }
+        int cpu = r.noveltyRecord(Resource.CPU);
+        if (cpu != 0 && r.novelty(Resource.CPU) >= o.noveltyMinScore) {
+            double off = Math.abs(r.actual(Resource.CPU) - r.p50(Resource.CPU));
+            NoveltyScorer.Channel channel = NoveltyScorer.Channel.values()[Math.abs(cpu) - 1];
+            if (cpu < 0) {
+                return off >= o.minCpuExcessCores ? AnomalyType.DROP : null;
+            }
+            if (channel == NoveltyScorer.Channel.VALUE || channel == NoveltyScorer.Channel.VOLATILITY) {
+                return off >= 2 * o.minCpuExcessCores ? AnomalyType.SPIKE : null;
+            }
+            return off < o.minCpuExcessCores ? null : r.explained() ? AnomalyType.SUSTAINED_SURGE : AnomalyType.UNEXPLAINED_SURGE;
+        }
+        int net = r.noveltyRecord(Resource.NETWORK_OUT);
+        if (net > 0 && net != NoveltyScorer.Channel.VOLATILITY.ordinal() + 1 && r.novelty(Resource.NETWORK_OUT) >= o.noveltyMinScore
+                && r.actual(Resource.NETWORK_OUT) - r.p50(Resource.NETWORK_OUT) > 1 << 20
+                && r.actual(Resource.CPU) <= r.p90(Resource.CPU)) {
+            return AnomalyType.EGRESS_WITHOUT_LOAD;
+        }
+        return null;
+    }
+
     // --- patterns
+
+    static Pattern<Residual, Residual> recordPattern(ShadowOptions o) {
+        return Pattern.<Residual>begin("record").where(SimpleCondition.of(r -> recordType(r, o) != null));
+    }
 
     static Pattern<Residual, Residual> spikePattern(ShadowOptions o) {
         return Pattern.<Residual>begin("spike").where(SimpleCondition.of(r -> isSpike(r, o)));
@@ -189,6 +255,69 @@ public final class AnomalyDetector {
             List<Residual> rs = match.get(name);
             out.collect(toAnomaly(type, rs));
         }
+    }
+
+    /** Turns a new record into an {@link Anomaly} of the type it raises, saying which record it is. */
+    static final class EmitRecord extends PatternProcessFunction<Residual, Anomaly> {
+        private final ShadowOptions o;
+
+        EmitRecord(ShadowOptions o) {
+            this.o = o;
+        }
+
+        @Override
+        public void processMatch(Map<String, List<Residual>> match, Context ctx, Collector<Anomaly> out) {
+            Residual r = match.get("record").get(0);
+            AnomalyType type = recordType(r, o);
+            if (type != null) {
+                out.collect(recordAnomaly(type, r));
+            }
+        }
+    }
+
+    /** The anomaly of a new record: as {@link #toAnomaly} for one bucket, explained by the record. */
+    public static Anomaly recordAnomaly(AnomalyType type, Residual r) {
+        Anomaly a = toAnomaly(type, List.of(r));
+        Resource res = type == AnomalyType.EGRESS_WITHOUT_LOAD ? Resource.NETWORK_OUT : Resource.CPU;
+        int code = r.noveltyRecord(res);
+        boolean high = code > 0;
+        String what;
+        switch (NoveltyScorer.Channel.values()[Math.abs(code) - 1]) {
+            case VALUE:
+                what = high ? "higher than anything this workload ran before" : "lower than anything this workload ran before";
+                break;
+            case LEVEL:
+                what = high ? "its recent average is higher than ever before" : "its recent average is lower than ever before";
+                break;
+            case RESIDUAL:
+                what = high ? "the forecast has never been this far below it for this long" : "the forecast has never been this far above it for this long";
+                break;
+            default:
+                what = "it changes from bucket to bucket more than ever before";
+        }
+        String name = res == Resource.CPU ? "CPU" : "Network out";
+        String tail;
+        switch (type) {
+            case UNEXPLAINED_SURGE:
+                tail = ", with no campaign, holiday or trend in force for the tenant: possible abuse or attack";
+                break;
+            case SUSTAINED_SURGE:
+                tail = r.explained() ? ", during " + String.join(", ", new TreeSet<>(List.of(r.activeEventIds))) + " (more than it explains)" : "";
+                break;
+            case DROP:
+                tail = "; outage or lost traffic";
+                break;
+            case EGRESS_WITHOUT_LOAD:
+                tail = " while CPU stays inside its band: possible exfiltration";
+                break;
+            default:
+                tail = "";
+        }
+        a.setExplanation(String.format(Locale.ROOT, res == Resource.CPU
+                        ? "%s %.2f cores against a forecast median of %.2f (p99 %.2f): %s (new record, novelty %.2f)%s."
+                        : "%s %.0f bytes/s against a forecast median of %.0f (p99 %.0f): %s (new record, novelty %.2f)%s.",
+                name, r.actual(res), r.p50(res), r.p99(res), what, r.novelty(res), tail));
+        return a;
     }
 
     public static Anomaly toAnomaly(AnomalyType type, List<Residual> rs) {

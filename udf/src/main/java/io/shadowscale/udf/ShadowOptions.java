@@ -120,6 +120,16 @@ public class ShadowOptions implements Serializable {
     public double spikeBandWidths = 1.0;
     /** Smallest CPU excess (cores) worth calling an anomaly, so idle noise is not flagged. */
     public double minCpuExcessCores = 0.25;
+    /**
+     * Buckets of a workload the novelty scorer sees before its new records may raise anomalies: one
+     * day of 5-minute buckets, the learning period (before it everything is a record).
+     */
+    public int noveltyWarmupBuckets = 288;
+    /**
+     * Novelty score a record needs to raise an anomaly on its own (0.5 = just past the old range, 0.6 =
+     * beyond it by a quarter of the range): workloads with routines touch their records now and then.
+     */
+    public double noveltyMinScore = 0.6;
     /** An anomaly of the same type on the same workload within this long after the last one is the same incident. */
     public long anomalyCooldownMs = Duration.ofMinutes(30).toMillis();
     /** During an unexplained surge, scale-ups stop at the capacity it found plus this share of it. */
@@ -193,6 +203,8 @@ public class ShadowOptions implements Serializable {
         o.defaultCpuPerReplica = p.getDouble("default-cpu-per-replica", o.defaultCpuPerReplica);
         o.liveArms = p.getBoolean("live-arms", o.liveArms);
         o.unexplainedSurgeBudget = p.getDouble("unexplained-surge-budget", o.unexplainedSurgeBudget);
+        o.noveltyMinScore = p.getDouble("novelty-min-score", o.noveltyMinScore);
+        o.noveltyWarmupBuckets = p.getInt("novelty-warmup-buckets", o.noveltyWarmupBuckets);
         String strategies = p.get("strategies", "");
         if (!strategies.isBlank()) {
             o.strategiesText = readOptionFile("strategies", strategies);
@@ -253,6 +265,8 @@ public class ShadowOptions implements Serializable {
         require(maxStepFraction > 0, "max-step must be positive");
         require(scaleInQuantile == 90 || scaleInQuantile == 99, "scale-in-quantile must be 90 or 99");
         require(minShrinkRatio > 0 && minShrinkRatio <= 1, "min-shrink-ratio must be in (0, 1]");
+        require(noveltyWarmupBuckets >= 0, "novelty-warmup-buckets must not be negative");
+        require(noveltyMinScore >= 0.5 && noveltyMinScore <= 1, "novelty-min-score must be in [0.5, 1]");
         require(unexplainedSurgeBudget >= 0, "unexplained-surge-budget must not be negative");
         // scale-up sizes to quantile ÷ target; if scale-in reads the same band at the same share it
         // fires right after every scale-up, and the policy flaps

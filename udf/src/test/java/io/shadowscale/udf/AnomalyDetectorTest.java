@@ -93,6 +93,75 @@ class AnomalyDetectorTest {
         assertThat(AnomalyDetector.isEgressWithoutLoad(seen(egress, 2.2, 5e6), o)).as("a daily export of 5 MB/s ran yesterday").isFalse();
     }
 
+    /** A residual that set record {@code code} of CPU with novelty {@code score}, after {@code seen} buckets. */
+    static Residual record(double cpuActual, double cpuP50, int code, double score, long seen) {
+        Residual r = TestData.residual("t", "w", T0, cpuActual, cpuP50);
+        r.novelty = new double[Resource.COUNT];
+        r.noveltyRecord = new int[Resource.COUNT];
+        r.novelty[Resource.CPU.ordinal()] = score;
+        r.noveltyRecord[Resource.CPU.ordinal()] = code;
+        r.noveltySeen = seen;
+        return r;
+    }
+
+    @Test
+    void recordConditions() {
+        long day = o.noveltyWarmupBuckets;
+        assertThat(AnomalyDetector.recordType(record(6.0, 2.0, 1, 0.8, day), o)).as("new high of the value").isEqualTo(AnomalyType.SPIKE);
+        assertThat(AnomalyDetector.recordType(record(6.0, 2.0, 4, 0.8, day), o)).as("more erratic than ever").isEqualTo(AnomalyType.SPIKE);
+        assertThat(AnomalyDetector.recordType(record(6.0, 2.0, 1, 0.8, day - 1), o)).as("still learning its day").isNull();
+        assertThat(AnomalyDetector.recordType(record(6.0, 2.0, 1, 0.55, day), o)).as("just past the old range").isNull();
+        assertThat(AnomalyDetector.recordType(record(2.3, 2.0, 1, 0.8, day), o)).as("idle noise: 0.3 cores off the median").isNull();
+        assertThat(AnomalyDetector.recordType(record(3.0, 2.0, 2, 0.8, day), o)).as("new high of the level").isEqualTo(AnomalyType.UNEXPLAINED_SURGE);
+        assertThat(AnomalyDetector.recordType(record(3.0, 2.0, 3, 0.8, day).withActiveEvents(new String[] {"campaign-x"}), o))
+                .as("of the residual, during a campaign").isEqualTo(AnomalyType.SUSTAINED_SURGE);
+        assertThat(AnomalyDetector.recordType(record(0.5, 2.0, -1, 0.8, day), o)).as("new low").isEqualTo(AnomalyType.DROP);
+        assertThat(AnomalyDetector.recordType(record(0.5, 2.0, 0, 0, day), o)).as("no record").isNull();
+        Residual egress = record(2.0, 2.0, 0, 0, day);
+        egress.actual[Resource.NETWORK_OUT.ordinal()] = 8e6;
+        egress.p50[Resource.NETWORK_OUT.ordinal()] = 1e6;
+        egress.noveltyRecord[Resource.NETWORK_OUT.ordinal()] = 1;
+        egress.novelty[Resource.NETWORK_OUT.ordinal()] = 0.7;
+        assertThat(AnomalyDetector.recordType(egress, o)).isEqualTo(AnomalyType.EGRESS_WITHOUT_LOAD);
+        egress.actual[Resource.CPU.ordinal()] = 3.0; // above CPU's p90 (2.2): load came with it
+        assertThat(AnomalyDetector.recordType(egress, o)).isNull();
+        assertThat(AnomalyDetector.recordAnomaly(AnomalyType.DROP, record(0.5, 2.0, -3, 0.8, day)).getExplanation())
+                .contains("the forecast has never been this far above it for this long").contains("outage");
+    }
+
+    @Test
+    void newRecordsRaiseAnomaliesThroughTheNoveltyOperatorAndCep() throws Exception {
+        ShadowOptions quick = ShadowOptions.defaults();
+        quick.noveltyWarmupBuckets = 100;
+        List<Residual> in = new ArrayList<>();
+        for (int b = 0; b < 200; b++) {
+            long t = T0 + b * BUCKET;
+            // no yesterday: only the records can raise anything. w1: CPU 1..3 cores, then 12 at bucket 150
+            in.add(TestData.residual("t1", "w1", t, b == 150 ? 12.0 : 1 + (b % 3), 2.0));
+            // w2: the same, then at 0 from bucket 150 on
+            in.add(TestData.residual("t2", "w2", t, b >= 150 ? 0.0 : 1 + (b % 3), 2.0));
+            // w3: the spike at bucket 50, while it still learns
+            in.add(TestData.residual("t3", "w3", t, b == 50 ? 12.0 : 1 + (b % 3), 2.0));
+        }
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        DataStream<Residual> residuals = env.fromData(in)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Residual>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, ts) -> r.bucketStart + r.bucketMs - 1));
+        List<Anomaly> found = new ArrayList<>();
+        try (CloseableIterator<Anomaly> it = AnomalyDetector.detect(residuals, quick).executeAndCollect()) {
+            it.forEachRemaining(found::add);
+        }
+        found.sort(Comparator.comparing(Anomaly::getWorkloadId));
+        assertThat(found).extracting(Anomaly::getWorkloadId, Anomaly::getType)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("w1", AnomalyType.SPIKE), org.assertj.core.groups.Tuple.tuple("w2", AnomalyType.DROP));
+        assertThat(found.get(0).getStartTime().toEpochMilli()).isEqualTo(T0 + 150 * BUCKET);
+        assertThat(found.get(0).getExplanation()).contains("higher than anything this workload ran before");
+        assertThat(found.get(1).getStartTime().toEpochMilli()).isEqualTo(T0 + 150 * BUCKET);
+    }
+
     @Test
     void patternsFindEachAnomalyInEventTimeAtParallelismTwo() throws Exception {
         List<Residual> in = new ArrayList<>();

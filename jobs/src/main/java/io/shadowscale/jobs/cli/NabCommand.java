@@ -1,14 +1,21 @@
 package io.shadowscale.jobs.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
 import io.shadowscale.jobs.demo.ProgressBar;
+import io.shadowscale.schema.AnomalyType;
+import io.shadowscale.jobs.nab.NabJob;
 import io.shadowscale.udf.logic.nab.NabBenchmark;
 import io.shadowscale.udf.logic.nab.NabCorpus;
 import io.shadowscale.udf.logic.nab.NabScorer;
@@ -16,8 +23,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shadowscale nab --data DIR --out DIR [--json]}: runs the job's anomaly logic
- * ({@code SeriesAnomalyDetector}) over every series of a folder in the Numenta Anomaly Benchmark's
+ * {@code shadowscale nab --data DIR --out DIR [--json]}: runs the job's anomaly stages
+ * ({@link NabJob}: novelty scoring, the CEP patterns, the cool-down) over every series of a folder in the Numenta Anomaly Benchmark's
  * layout, writes NAB result files and prints the NAB scores of the three profiles.
  */
 @Command(name = "nab", mixinStandardHelpOptions = true,
@@ -36,8 +43,17 @@ final class NabCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only {\"standard\": .., \"reward_low_FP_rate\": .., \"reward_low_FN_rate\": ..} on stdout (progress goes to stderr).")
     boolean json;
 
+    @Option(names = "--parallelism", paramLabel = "P", description = "Parallelism of the local Flink job (default: ${DEFAULT-VALUE}).")
+    int parallelism = 2;
+
+    @Option(names = "--with-yesterday", description = "Give each row the series' highest value near the same time a day earlier, as the job's profiler does, so the band patterns (which need it) run too.")
+    boolean withYesterday;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        if (parallelism < 1 || parallelism > 64) {
+            throw new CliException("--parallelism must be between 1 and 64");
+        }
         if (!Files.isDirectory(data)) {
             throw new CliException("no NAB folder at " + data + " (expected data/, labels/combined_windows.json, config/profiles.json)");
         }
@@ -59,11 +75,17 @@ final class NabCommand implements Callable<Integer> {
         }
         ProgressBar bar = new ProgressBar(corpus.rowCount(), "rows", info, System.console() != null, System::nanoTime);
         long[] rows = {0};
-        NabBenchmark.Result r = NabBenchmark.run(corpus, NabBenchmark.shadowscale(), out, (s, done, total) -> {
+        info.printf("Running the job's anomaly stages (novelty, CEP patterns, cool-down) as a bounded Flink job, parallelism %d ...%n", parallelism);
+        Map<AnomalyType, Integer> raised = new TreeMap<>();
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        NabBenchmark.Result r = NabBenchmark.run(corpus, NabJob.detector(env, data, NabJob.options(), withYesterday, raised), out, (s, done, total) -> {
             rows[0] += s.size();
             bar.update(rows[0]);
         });
         bar.finish();
+        info.printf("Anomalies raised after probation: %s%n", raised);
         if (json) {
             System.out.println(NabBenchmark.toJson(r));
             System.out.flush();

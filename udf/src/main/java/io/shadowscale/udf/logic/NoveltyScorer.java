@@ -3,9 +3,8 @@ package io.shadowscale.udf.logic;
 /**
  * Scores one resource of one workload, bucket by bucket, for use the shadow and the history did not
  * predict: a score in [0, 1] where 0 is "seen before" and above {@link #ALARM} is an anomaly. The
- * same object scores the offline NAB benchmark ({@link SeriesAnomalyDetector}) and is built to score
- * the job's residual stream (state is a primitive array for keyed state); it is not in the job graph
- * yet, where alarms come from the CEP conditions of {@code AnomalyDetector} on the same kind of band.
+ * same object scores the job's residual stream ({@code ResidualNovelty}, keyed state of primitives) for the CEP conditions
+ * of {@code AnomalyDetector}, in the job and in the NAB harness alike.
  *
  * <p>Four channels, each a "new record" test against everything this workload has shown so far:
  * <ul>
@@ -55,8 +54,8 @@ public final class NoveltyScorer {
 
     // state slots
     static final int N = 0, V_MIN = 1, V_MAX = 2, LEVEL = 3, L_MIN = 4, L_MAX = 5, NZ = 6, ZS = 7, Z_MIN = 8, Z_MAX = 9,
-            PREV = 10, VOL = 11, VOL_MIN = 12, VOL_MAX = 13, QUIET = 14, LAST_CHANNEL = QUIET + CHANNELS;
-    public static final int STATE_SIZE = LAST_CHANNEL + 1;
+            PREV = 10, VOL = 11, VOL_MIN = 12, VOL_MAX = 13, QUIET = 14, LAST_CHANNEL = QUIET + CHANNELS, LAST_SIGN = LAST_CHANNEL + 1;
+    public static final int STATE_SIZE = LAST_SIGN + 1;
 
     /**
      * @param levelAlpha       EWMA weight of the newest value in the level channel
@@ -67,7 +66,7 @@ public final class NoveltyScorer {
      * @param volatilityWarmup buckets before the volatility channel may alarm; its record starts at half of them
      */
     public record Config(double levelAlpha, double residualAlpha, int residualWarmup, int cooldownBuckets,
-                         double volatilityAlpha, int volatilityWarmup) {
+                         double volatilityAlpha, int volatilityWarmup) implements java.io.Serializable {
         public static Config defaults() {
             return new Config(0.05, 0.1, 100, 60, 0.03, 200);
         }
@@ -115,10 +114,12 @@ public final class NoveltyScorer {
      */
     public double score(double[] s, long time, long bucketMs, double value, double z) {
         double[] channel = new double[CHANNELS];
+        double[] sign = new double[CHANNELS];
         boolean first = s[N] == 0;
         // value: against the range of all earlier values
         if (!first) {
             channel[0] = record(value, s[V_MIN], s[V_MAX]);
+            sign[0] = value > s[V_MAX] ? 1 : -1;
         }
         s[V_MIN] = first ? value : Math.min(s[V_MIN], value);
         s[V_MAX] = first ? value : Math.max(s[V_MAX], value);
@@ -126,6 +127,7 @@ public final class NoveltyScorer {
         s[LEVEL] = first ? value : (1 - c.levelAlpha()) * s[LEVEL] + c.levelAlpha() * value;
         if (!first) {
             channel[1] = record(s[LEVEL], s[L_MIN], s[L_MAX]);
+            sign[1] = s[LEVEL] > s[L_MAX] ? 1 : -1;
         }
         s[L_MIN] = first ? s[LEVEL] : Math.min(s[L_MIN], s[LEVEL]);
         s[L_MAX] = first ? s[LEVEL] : Math.max(s[L_MAX], s[LEVEL]);
@@ -135,6 +137,7 @@ public final class NoveltyScorer {
             s[ZS] = firstZ ? z : (1 - c.residualAlpha()) * s[ZS] + c.residualAlpha() * z;
             if (s[NZ] >= c.residualWarmup()) {
                 channel[2] = record(s[ZS], s[Z_MIN], s[Z_MAX]);
+                sign[2] = s[ZS] > s[Z_MAX] ? 1 : -1;
             }
             s[Z_MIN] = firstZ ? s[ZS] : Math.min(s[Z_MIN], s[ZS]);
             s[Z_MAX] = firstZ ? s[ZS] : Math.max(s[Z_MAX], s[ZS]);
@@ -146,6 +149,7 @@ public final class NoveltyScorer {
             s[VOL] = s[N] == 1 ? change : (1 - c.volatilityAlpha()) * s[VOL] + c.volatilityAlpha() * change;
             if (s[N] > c.volatilityWarmup() && s[VOL] > s[VOL_MAX]) {
                 channel[3] = record(s[VOL], s[VOL_MIN], s[VOL_MAX]);
+                sign[3] = 1;
             }
             // the record starts once the EWMA has forgotten its first values
             boolean start = s[N] == c.volatilityWarmup() / 2 + 1;
@@ -158,6 +162,7 @@ public final class NoveltyScorer {
         s[N]++;
         double score = 0;
         s[LAST_CHANNEL] = -1;
+        s[LAST_SIGN] = 0;
         for (int k = 0; k < channel.length; k++) {
             double sk = channel[k];
             if (sk <= ALARM) {
@@ -173,6 +178,7 @@ public final class NoveltyScorer {
             if (sk > score) {
                 score = sk;
                 s[LAST_CHANNEL] = sk > ALARM ? k : -1;
+                s[LAST_SIGN] = sk > ALARM ? sign[k] : 0;
             }
         }
         return score;
@@ -181,6 +187,20 @@ public final class NoveltyScorer {
     /** The channel that alarmed on the last bucket scored, or null. */
     public static Channel lastChannel(double[] s) {
         return s[LAST_CHANNEL] < 0 ? null : Channel.values()[(int) s[LAST_CHANNEL]];
+    }
+
+    /**
+     * The record the last bucket set, as a signed code: {@code ±(channel ordinal + 1)}, + when the
+     * record is a new high (a spike, a surge, more erratic than ever), − when a new low; 0 when it set
+     * none that alarmed. For a residual field without an enum ({@code Residual#noveltyRecord}).
+     */
+    public static int lastRecord(double[] s) {
+        return s[LAST_CHANNEL] < 0 ? 0 : (int) (s[LAST_SIGN] * (s[LAST_CHANNEL] + 1));
+    }
+
+    /** Buckets folded in so far. */
+    public static long seen(double[] s) {
+        return (long) s[N];
     }
 
     /** {@code 0.5 + 0.5 · excess / (excess + range)} beyond [min, max] by more than {@link #MIN_EXCESS} of the range, else 0. */

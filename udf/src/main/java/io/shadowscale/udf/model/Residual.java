@@ -19,6 +19,19 @@ public class Residual {
     /** Ids of the external events in force for the workload during this bucket (campaign, holiday, elevated trend); empty when none. */
     public String[] activeEventIds = new String[0];
 
+    /**
+     * Per {@link Resource}: the novelty score of this bucket ({@code NoveltyScorer}: 0 = within
+     * everything this workload has shown, above 0.5 a new record); null until {@code ResidualNovelty} scored it.
+     */
+    public double[] novelty;
+    /**
+     * Per {@link Resource}: the record this bucket set, {@code ±(channel + 1)} of
+     * {@code NoveltyScorer.Channel} (+ a new high, − a new low), 0 none; null until scored.
+     */
+    public int[] noveltyRecord;
+    /** Buckets of this workload the novelty scorer had seen before this one (its learning time). */
+    public long noveltySeen;
+
     public Residual() {}
 
     /**
@@ -53,6 +66,16 @@ public class Residual {
     public double p50(Resource r) { return p50[r.ordinal()]; }
     public double p90(Resource r) { return p90[r.ordinal()]; }
     public double p99(Resource r) { return p99[r.ordinal()]; }
+
+    /** The record {@code r} set in this bucket (see {@link #noveltyRecord}), 0 when none or not scored. */
+    public int noveltyRecord(Resource r) {
+        return noveltyRecord == null ? 0 : noveltyRecord[r.ordinal()];
+    }
+
+    /** The novelty score of {@code r} in this bucket, 0 when not scored. */
+    public double novelty(Resource r) {
+        return novelty == null ? 0 : novelty[r.ordinal()];
+    }
 
     /** How far above p50 the actual is, in units of the (p99 - p50) band; 0 when the band is empty. */
     public double bandScore(Resource r) {

@@ -10,8 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import io.shadowscale.udf.logic.SeriesAnomalyDetector;
+import java.util.function.Function;
 
 /**
  * Runs a detector over every series of a NAB corpus, writes NAB's result files and scores them.
@@ -23,11 +22,15 @@ import io.shadowscale.udf.logic.SeriesAnomalyDetector;
  */
 public final class NabBenchmark {
 
-    /** The detector under test: one anomaly score in [0, 1] per row, online. */
+    /** The detector under test: one anomaly score in [0, 1] per row of every series, online. */
     public interface Detector {
         String name();
 
-        double[] score(NabSeries series);
+        /**
+         * Scores every series; the result maps each series' relative path to its row scores.
+         * Tells {@code progress} (may be null) as series are done.
+         */
+        Map<String, double[]> score(List<NabSeries> series, Progress progress) throws Exception;
     }
 
     /** Told after each series is scored (for a progress display). */
@@ -35,18 +38,24 @@ public final class NabBenchmark {
         void seriesDone(NabSeries series, int done, int total);
     }
 
-    /** The detector of this project: the job's forecaster and novelty scorer ({@link SeriesAnomalyDetector}). */
-    public static Detector shadowscale() {
-        SeriesAnomalyDetector d = new SeriesAnomalyDetector();
+    /** A detector that scores one series at a time. */
+    public static Detector perSeries(String name, Function<NabSeries, double[]> scorer) {
         return new Detector() {
             @Override
             public String name() {
-                return "shadowscale";
+                return name;
             }
 
             @Override
-            public double[] score(NabSeries s) {
-                return d.score(s.timestamps(), s.values(), s.probationLength());
+            public Map<String, double[]> score(List<NabSeries> series, Progress progress) {
+                Map<String, double[]> out = new LinkedHashMap<>();
+                for (int i = 0; i < series.size(); i++) {
+                    out.put(series.get(i).relativePath(), scorer.apply(series.get(i)));
+                    if (progress != null) {
+                        progress.seriesDone(series.get(i), i + 1, series.size());
+                    }
+                }
+                return out;
             }
         };
     }
@@ -61,23 +70,21 @@ public final class NabBenchmark {
     private NabBenchmark() {}
 
     /** Runs, writes the result files under {@code out} (null: write nothing) and scores. */
-    public static Result run(NabCorpus corpus, Detector detector, Path out, Progress progress) throws IOException {
-        Map<String, double[]> scores = new LinkedHashMap<>();
+    public static Result run(NabCorpus corpus, Detector detector, Path out, Progress progress) throws Exception {
         List<NabSeries> series = corpus.series();
-        for (int i = 0; i < series.size(); i++) {
-            NabSeries s = series.get(i);
-            double[] sc = detector.score(s);
+        Map<String, double[]> scores = detector.score(series, progress);
+        for (NabSeries s : series) {
+            double[] sc = scores.get(s.relativePath());
+            if (sc == null || sc.length != s.size()) {
+                throw new IllegalStateException(detector.name() + " scored " + (sc == null ? "no" : sc.length) + " rows of " + s.relativePath() + " (" + s.size() + ")");
+            }
             for (int r = 0; r < sc.length; r++) {
                 if (!(sc[r] >= 0 && sc[r] <= 1)) {
                     throw new IllegalStateException(detector.name() + " scored row " + r + " of " + s.relativePath() + " " + sc[r] + ", outside [0, 1]");
                 }
             }
-            scores.put(s.relativePath(), sc);
             if (out != null) {
                 writeSeries(out, detector.name(), s, sc);
-            }
-            if (progress != null) {
-                progress.seriesDone(s, i + 1, series.size());
             }
         }
         Map<String, NabScorer.ProfileScore> byProfile = new LinkedHashMap<>();

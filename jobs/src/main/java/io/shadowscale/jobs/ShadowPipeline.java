@@ -37,6 +37,7 @@ import io.shadowscale.udf.ShadowOptions;
 import io.shadowscale.udf.ShadowSteps;
 import io.shadowscale.udf.TelemetryBucketer;
 import io.shadowscale.udf.TelemetryCombiner;
+import io.shadowscale.udf.TenantSurgeGate;
 import io.shadowscale.udf.TelemetryValidator;
 import io.shadowscale.udf.ValidTelemetryWatermarks;
 import io.shadowscale.udf.model.BucketPartial;
@@ -211,7 +212,11 @@ public final class ShadowPipeline {
                 .keyBy(new Keys.OfOrchestratorInput())
                 .connect(controls)
                 .process(new ScalingOrchestrator(options))
-                .uid("orchestrate-scaling").name("Orchestrate scaling");
+                .uid("orchestrate-scaling").name("Orchestrate scaling")
+                // one budget per tenant for scale-ups during unexplained surges
+                .keyBy(new TenantSurgeGate.ByTenant())
+                .process(new TenantSurgeGate(options.tenantSurgeBudgetPerHour))
+                .uid("tenant-surge-budget").name("Tenant surge budget");
 
 
 

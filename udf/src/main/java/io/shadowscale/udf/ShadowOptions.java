@@ -134,6 +134,11 @@ public class ShadowOptions implements Serializable {
     public long anomalyCooldownMs = Duration.ofMinutes(30).toMillis();
     /** During an unexplained surge, scale-ups stop at the capacity it found plus this share of it. */
     public double unexplainedSurgeBudget = 0.5;
+    /**
+     * Extra hourly cost (in the pricing catalogue's currency) that the scale-ups of all of one tenant's
+     * workloads under unexplained surges may add together; commands beyond it are held.
+     */
+    public double tenantSurgeBudgetPerHour = 2.0;
 
     // --- behavioural profiles and external events
     /**
@@ -203,6 +208,7 @@ public class ShadowOptions implements Serializable {
         o.defaultCpuPerReplica = p.getDouble("default-cpu-per-replica", o.defaultCpuPerReplica);
         o.liveArms = p.getBoolean("live-arms", o.liveArms);
         o.unexplainedSurgeBudget = p.getDouble("unexplained-surge-budget", o.unexplainedSurgeBudget);
+        o.tenantSurgeBudgetPerHour = p.getDouble("tenant-surge-budget-per-hour", o.tenantSurgeBudgetPerHour);
         o.noveltyMinScore = p.getDouble("novelty-min-score", o.noveltyMinScore);
         o.noveltyWarmupBuckets = p.getInt("novelty-warmup-buckets", o.noveltyWarmupBuckets);
         String strategies = p.get("strategies", "");
@@ -268,6 +274,7 @@ public class ShadowOptions implements Serializable {
         require(noveltyWarmupBuckets >= 0, "novelty-warmup-buckets must not be negative");
         require(noveltyMinScore >= 0.5 && noveltyMinScore <= 1, "novelty-min-score must be in [0.5, 1]");
         require(unexplainedSurgeBudget >= 0, "unexplained-surge-budget must not be negative");
+        require(tenantSurgeBudgetPerHour >= 0, "tenant-surge-budget-per-hour must not be negative");
         // scale-up sizes to quantile ÷ target; if scale-in reads the same band at the same share it
         // fires right after every scale-up, and the policy flaps
         require(scaleInQuantile > provisionQuantile || scaleInUtilization < targetCpuUtilization,

@@ -15,6 +15,7 @@ import io.shadowscale.schema.ScalingCommand;
 import io.shadowscale.schema.ScalingTrigger;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.ShadowOptions;
+import io.shadowscale.udf.logic.scaling.SurgeBudget;
 import io.shadowscale.udf.logic.scaling.CapacityClasses;
 import io.shadowscale.udf.logic.scaling.Explanations;
 import io.shadowscale.udf.logic.scaling.Guard;
@@ -390,6 +391,10 @@ public final class ThresholdPolicy {
         factors.put("cost_after_per_hour", costAfter);
         factors.put("cost_delta_per_hour", costAfter - costBefore);
         factors.put("spot_share", choice.spotShare());
+        if (p.action != ScalingAction.SCALE_IN && decidedAt < a.surgeCapUntil) {
+            // the tenant's surge budget (TenantSurgeGate) pools what this workload adds during the surge
+            factors.put(SurgeBudget.SURGE_UNTIL_FACTOR, (double) a.surgeCapUntil);
+        }
         Explanations.driverFactors(top, factors);
         String drivers = Explanations.drivers(top);
 

@@ -194,9 +194,13 @@ public class ThresholdPolicyTest {
         assertThat(c.getToReplicas() * c.getToCpuPerReplica()).isEqualTo(12.0);
         assertThat(c.getLimitApplied()).isEqualTo("unexplained-surge-budget");
         assertThat(c.getReason()).contains("scale-up budget while an unexplained surge is active");
+        // the tenant's surge budget downstream needs to know the surge and when it ends
+        assertThat(c.getFactors()).containsEntry(io.shadowscale.udf.logic.scaling.SurgeBudget.SURGE_UNTIL_FACTOR, (double) (T0 + 3_600_000L));
+        assertThat(io.shadowscale.udf.logic.scaling.SurgeBudget.underSurge(c)).isTrue();
         // once the cap is reached, nothing more until the surge has cooled down
         assertThat(new ThresholdPolicy(o).decide(horizon("t", "w", T0 + BUCKET, 11.0, flat(20.0, 12)), a)).isNull();
         ScalingCommand later = new ThresholdPolicy(o).decide(horizon("t", "w", T0 + 2 * 3_600_000L, 11.0, flat(20.0, 12)), a);
         assertThat(later.getToReplicas() * later.getToCpuPerReplica()).isGreaterThan(12.0);
+        assertThat(io.shadowscale.udf.logic.scaling.SurgeBudget.underSurge(later)).isFalse();
     }
 }

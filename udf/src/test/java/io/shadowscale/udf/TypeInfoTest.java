@@ -42,6 +42,7 @@ class TypeInfoTest {
     @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
             ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class,
             io.shadowscale.udf.logic.forecast.WorkloadForecastState.class, io.shadowscale.udf.logic.forecast.CalibrationState.class,
+            io.shadowscale.udf.logic.forecast.CombinationState.class,
             io.shadowscale.udf.logic.forecast.CohortPrior.class, io.shadowscale.udf.model.OrchestratorInput.class})
     void pojos(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);

@@ -30,7 +30,7 @@ public final class OnnxForecaster implements OnlineForecaster {
         this.features = new float[kinds.length * ModelFeatures.SIZE];
         this.scales = new double[kinds.length];
         this.bucketMs = bucketMs;
-        this.calibrator = calibrated ? new QuantileCalibrator(kinds.length, bucketMs) : null;
+        this.calibrator = calibrated ? new QuantileCalibrator(kinds.length, bucketMs, false) : null;
         this.calibration = calibrated ? calibrator.newState() : null;
         this.combiner = calibrated ? new ForecastCombiner(kinds.length, bucketMs) : null;
         this.combination = calibrated ? combiner.newState() : null;

@@ -52,7 +52,7 @@ public final class WorkloadScoring {
         this.eventEffect = new EventEffect(campaignElasticity);
         this.bucketMs = bucketMs;
         this.fallback = new FallbackForecaster(bucketMs, horizonSteps);
-        this.calibrator = new QuantileCalibrator(Resource.COUNT, bucketMs);
+        this.calibrator = new QuantileCalibrator(Resource.COUNT, bucketMs, false);
         this.combiner = new ForecastCombiner(Resource.COUNT, bucketMs);
         this.priors = priors;
     }

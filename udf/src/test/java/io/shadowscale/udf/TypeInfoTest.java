@@ -42,8 +42,9 @@ class TypeInfoTest {
     @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
             ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class,
             io.shadowscale.udf.logic.forecast.WorkloadForecastState.class, io.shadowscale.udf.logic.forecast.CalibrationState.class,
+            io.shadowscale.udf.logic.forecast.CombinationState.class,
             io.shadowscale.udf.logic.forecast.CohortPrior.class, io.shadowscale.udf.model.OrchestratorInput.class,
-            io.shadowscale.udf.model.BucketPartial.class})
+            io.shadowscale.udf.model.BucketPartial.class, io.shadowscale.udf.logic.scaling.SurgeBudget.Grant.class})
     void pojos(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         assertThat(info).isInstanceOf(PojoTypeInfo.class);

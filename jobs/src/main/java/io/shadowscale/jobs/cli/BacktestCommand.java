@@ -68,6 +68,10 @@ final class BacktestCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print one JSON object instead of tables.")
         boolean json;
 
+        @Option(names = "--per-workload", paramLabel = "FILE.csv",
+                description = "Also write every workload's scores: workload,method,resource,mase,pinball_p50,pinball_p90,pinball_p99,coverage_p90,coverage_p99.")
+        Path perWorkload;
+
         @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw forecast bands against actual use for one workload.")
         Path plot;
 
@@ -111,10 +115,26 @@ final class BacktestCommand implements Callable<Integer> {
             ForecastBacktest bt = new ForecastBacktest(methods, 12, 7 * 288,
                     from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli());
             ProgressBar bar = json ? null : new ProgressBar(series.size(), "workloads evaluated");
+            StringBuilder csv = perWorkload == null ? null
+                    : new StringBuilder("workload,method,resource,mase,pinball_p50,pinball_p90,pinball_p99,coverage_p90,coverage_p99\n");
             Map<String, ForecastBacktest.Score[]> scores = bt.run(series, BitbrainsTraces.RESOURCES.length, i -> {
                 if (bar != null) bar.update(i);
+            }, csv == null ? null : (id, m, own) -> {
+                for (int r = 0; r < own.length; r++) {
+                    ForecastBacktest.Score s = own[r];
+                    if (s == null) continue;
+                    csv.append(String.format(Locale.ROOT, "%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", id, m, BitbrainsTraces.RESOURCES[r],
+                            s.mase(), s.pinball50(), s.pinball90(), s.pinball99(), s.coverage90(), s.coverage99()));
+                }
             });
             if (bar != null) bar.finish();
+            if (csv != null) {
+                try {
+                    Files.writeString(perWorkload, csv);
+                } catch (java.io.IOException e) {
+                    throw new CliException("--per-workload " + perWorkload + ": " + e.getMessage());
+                }
+            }
             if (json) {
                 System.out.println(toJson(scores));
             } else {

@@ -47,20 +47,33 @@ public final class ForecastBacktest {
         this.scoreFromMs = scoreFromMs;
     }
 
+    /** One series' scores of one method, per resource (null where the resource had nothing scored). */
+    public interface PerSeries {
+        void accept(String seriesId, String method, Score[] scores);
+    }
+
     /** method → resource → score, averaged over series (each series weighs the same). */
     public Map<String, Score[]> run(List<Series> series, int resources, IntConsumer progress) {
+        return run(series, resources, progress, null);
+    }
+
+    /** As {@link #run(List, int, IntConsumer)}, also handing each series' own scores to {@code perSeries} (if not null). */
+    public Map<String, Score[]> run(List<Series> series, int resources, IntConsumer progress, PerSeries perSeries) {
         Map<String, double[][]> sums = new LinkedHashMap<>(); // [resource][7]
         for (String m : methods) sums.put(m, new double[resources][7]);
         int done = 0;
         for (Series s : series) {
             for (String m : methods) {
-                double[][] perSeries = evaluate(s, m, resources, null);
+                double[][] one = evaluate(s, m, resources, null);
                 double[][] acc = sums.get(m);
+                Score[] own = new Score[resources];
                 for (int r = 0; r < resources; r++) {
-                    if (perSeries[r][6] == 0) continue;
-                    for (int k = 0; k < 6; k++) acc[r][k] += perSeries[r][k];
+                    if (one[r][6] == 0) continue;
+                    for (int k = 0; k < 6; k++) acc[r][k] += one[r][k];
                     acc[r][6] += 1; // series counted
+                    own[r] = new Score(one[r][0], one[r][1], one[r][2], one[r][3], one[r][4], one[r][5], 1);
                 }
+                if (perSeries != null) perSeries.accept(s.id(), m, own);
             }
             progress.accept(++done);
         }

@@ -3,8 +3,9 @@ package io.shadowscale.udf.logic.forecast;
 /**
  * The ONNX model as an {@link OnlineForecaster} for backtests: keeps one day of every resource and
  * scores all resources of the series in one batch per bucket. {@code kinds[r]} is the
- * {@link ModelFeatures#kind} of resource r. Calibrated ({@code onnx}), its quantiles go through
- * the job's per-workload {@link QuantileCalibrator}; raw ({@code onnx_raw}) they are the model's own.
+ * {@link ModelFeatures#kind} of resource r. Adapted ({@code onnx}), its forecast goes through the
+ * job's per-workload {@link ForecastCombiner} and {@link QuantileCalibrator}, as in
+ * {@link WorkloadScoring}; raw ({@code onnx_raw}) its quantiles are the model's own.
  */
 public final class OnnxForecaster implements OnlineForecaster {
     private final OnnxQuantileModel model;
@@ -15,6 +16,8 @@ public final class OnnxForecaster implements OnlineForecaster {
     private final long bucketMs;
     private final QuantileCalibrator calibrator;
     private final CalibrationState calibration;
+    private final ForecastCombiner combiner;
+    private final CombinationState combination;
 
     public OnnxForecaster(OnnxQuantileModel model, int[] kinds) {
         this(model, kinds, false, 300_000L);
@@ -27,8 +30,10 @@ public final class OnnxForecaster implements OnlineForecaster {
         this.features = new float[kinds.length * ModelFeatures.SIZE];
         this.scales = new double[kinds.length];
         this.bucketMs = bucketMs;
-        this.calibrator = calibrated ? new QuantileCalibrator(kinds.length, bucketMs) : null;
+        this.calibrator = calibrated ? new QuantileCalibrator(kinds.length, bucketMs, false) : null;
         this.calibration = calibrated ? calibrator.newState() : null;
+        this.combiner = calibrated ? new ForecastCombiner(kinds.length, bucketMs) : null;
+        this.combination = calibrated ? combiner.newState() : null;
     }
 
     @Override
@@ -39,7 +44,10 @@ public final class OnnxForecaster implements OnlineForecaster {
     @Override
     public double[][][] observe(long bucketStart, double[] values) {
         history.add(values);
-        if (calibrator != null) calibrator.observe(calibration, bucketStart, values);
+        if (calibrator != null) {
+            calibrator.observe(calibration, bucketStart, values);
+            combiner.observe(combination, bucketStart, values);
+        }
         int h = ModelFeatures.HORIZON;
         double[][][] out = new double[3][h][kinds.length];
         for (int r = 0; r < kinds.length; r++) {
@@ -55,8 +63,8 @@ public final class OnnxForecaster implements OnlineForecaster {
             }
         }
         if (calibrator == null) return out;
-        io.shadowscale.udf.logic.Forecast f = calibrator.apply(calibration,
-                new io.shadowscale.udf.logic.Forecast(bucketStart, bucketMs, out[0], out[1], out[2], h));
+        io.shadowscale.udf.logic.Forecast f = calibrator.apply(calibration, combiner.apply(combination,
+                new io.shadowscale.udf.logic.Forecast(bucketStart, bucketMs, out[0], out[1], out[2], h)));
         return new double[][][] {f.p50, f.p90, f.p99};
     }
 }

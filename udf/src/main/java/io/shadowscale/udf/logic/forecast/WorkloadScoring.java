@@ -38,6 +38,7 @@ public final class WorkloadScoring {
     private final long bucketMs;
     private final FallbackForecaster fallback;
     private final QuantileCalibrator calibrator;
+    private final ForecastCombiner combiner;
     private final CohortPriors priors;
     private final EventEffect eventEffect;
 
@@ -51,12 +52,13 @@ public final class WorkloadScoring {
         this.eventEffect = new EventEffect(campaignElasticity);
         this.bucketMs = bucketMs;
         this.fallback = new FallbackForecaster(bucketMs, horizonSteps);
-        this.calibrator = new QuantileCalibrator(Resource.COUNT, bucketMs);
+        this.calibrator = new QuantileCalibrator(Resource.COUNT, bucketMs, false);
+        this.combiner = new ForecastCombiner(Resource.COUNT, bucketMs);
         this.priors = priors;
     }
 
     public WorkloadForecastState newState() {
-        return new WorkloadForecastState(fallback.newState(), calibrator.newState());
+        return new WorkloadForecastState(fallback.newState(), calibrator.newState(), combiner.newState());
     }
 
     /** One bucket on its way through the scorer. */
@@ -107,6 +109,8 @@ public final class WorkloadScoring {
             return null; // duplicate bucket
         }
         calibrator.observe(s.calibration, bucketStart, actual);
+        if (s.combination == null) s.combination = combiner.newState();
+        combiner.observe(s.combination, bucketStart, actual);
         if (priors != null) {
             priors.learn(in.tags, fs, bucketMs);
         }
@@ -159,7 +163,9 @@ public final class WorkloadScoring {
                 ModelForecaster.Decoded d = ModelForecaster.decode(output, row, q.scales, 0, s.forecaster.lastBucketStart, bucketMs);
                 if (d.forecast != null) {
                     reference = d.forecast;
-                    f = calibrator.apply(s.calibration, d.forecast);
+                    // the reference stays the model's own: last value in the blend would follow a
+                    // level shift within a bucket and hide it from the anomaly residuals
+                    f = calibrator.apply(s.calibration, combiner.apply(s.combination, d.forecast));
                     reason = null;
                 } else {
                     reason = d.refusal;

@@ -1,0 +1,155 @@
+package io.shadowscale.udf.logic.forecast;
+
+import io.shadowscale.udf.logic.Forecast;
+
+/**
+ * Per-workload online forecast combination: the global model's p50 is blended, per resource and
+ * horizon step, with two cheap candidates — the last known value and an EWMA level — by weights
+ * that follow each candidate's recent error on this workload. A workload whose use the model
+ * reads well keeps the model; one whose use switches regimes the model cannot anticipate (a batch
+ * VM jumping between idle and full) moves towards last value, the best a user could do there.
+ *
+ * <p>Strictly online: every forecast made at an origin is remembered (the model's 12 steps, the
+ * flat candidates' one value), and a candidate's error at step h is only counted once the bucket
+ * it predicted has arrived. Per resource and step, the loss of candidate k is an exponentially
+ * weighted mean absolute error L_k (decay {@code beta} per check) and the weights are
+ * w_k ∝ L_k^−p (inverse-loss weighting; p large ≈ pick the best, p = 0 the plain mean; the
+ * default p = 16 all but picks the best). Until a
+ * step has been checked once, the model answers alone. The bands move with p50 (p90 − p50 and
+ * p99 − p50 are the model's), so the {@link QuantileCalibrator} that follows still sees the
+ * model's band shape and tracks coverage of what is actually served.
+ */
+public final class ForecastCombiner {
+
+    /** Candidates: the model's p50, the last known value, the EWMA level. */
+    static final int CANDIDATES = 3;
+    static final int MODEL = 0, LAST = 1, EWMA = 2;
+    /** Pending origins kept: one per horizon step (a forecast is checked up to {@code steps} buckets later). */
+    static final int PENDING = ModelFeatures.HORIZON;
+
+    /**
+     * Chosen on July (origins 2013-07-08 to 07-31, before the scored August) from a grid of
+     * beta 1/36, 1/144, 1/576, 1/2016 and p 1, 2, 4, 16: slow memory (about two days of checks per
+     * step) and a sharp choice won on every resource; a soft blend (p ≤ 2) was worse than the
+     * model alone, since the flat candidates' errors are large where they lose.
+     */
+    public static final double DEFAULT_BETA = 1.0 / 576;
+    public static final double DEFAULT_POWER = 16;
+    public static final double DEFAULT_EWMA_ALPHA = 0.3;
+
+    private final int resources;
+    private final int steps;
+    private final long bucketMs;
+    private final double beta;
+    private final double power;
+    private final double alpha;
+
+    public ForecastCombiner(int resources, long bucketMs) {
+        this(resources, bucketMs, PENDING, DEFAULT_BETA, DEFAULT_POWER, DEFAULT_EWMA_ALPHA);
+    }
+
+    /**
+     * @param beta weight of each new error in a candidate's loss (1/288: about a day of checks)
+     * @param power p of the inverse-loss weights
+     * @param alpha the EWMA candidate's smoothing
+     */
+    public ForecastCombiner(int resources, long bucketMs, int steps, double beta, double power, double alpha) {
+        this.resources = resources;
+        this.bucketMs = bucketMs;
+        this.steps = steps;
+        this.beta = beta;
+        this.power = power;
+        this.alpha = alpha;
+    }
+
+    public CombinationState newState() {
+        return CombinationState.create(resources, steps);
+    }
+
+    /**
+     * Scores the forecasts that targeted this bucket against its values (NaN = missing), then
+     * takes the values into the last-value and EWMA candidates.
+     */
+    public void observe(CombinationState c, long bucketStart, double[] actual) {
+        long index = Math.floorDiv(bucketStart, bucketMs);
+        for (int h = 1; h <= steps; h++) {
+            long o = bucketStart - h * bucketMs;
+            int slot = (int) Math.floorMod(index - h, (long) steps);
+            if (c.origin[slot] != o) continue;
+            for (int r = 0; r < resources; r++) {
+                double y = actual[r];
+                if (Double.isNaN(y)) continue;
+                int at = (r * steps + h - 1) * CANDIDATES;
+                update(c.loss, at + MODEL, Math.abs(y - c.model[(slot * steps + h - 1) * resources + r]));
+                update(c.loss, at + LAST, Math.abs(y - c.flat[(slot * resources + r) * 2]));
+                update(c.loss, at + EWMA, Math.abs(y - c.flat[(slot * resources + r) * 2 + 1]));
+            }
+        }
+        for (int r = 0; r < resources; r++) {
+            double y = actual[r];
+            if (Double.isNaN(y)) continue;
+            c.last[r] = y;
+            c.level[r] = Double.isNaN(c.level[r]) ? y : c.level[r] + alpha * (y - c.level[r]);
+        }
+    }
+
+    private void update(float[] loss, int at, double err) {
+        float l = loss[at];
+        loss[at] = (float) (Float.isNaN(l) ? err : l + beta * (err - l));
+    }
+
+    /** The combined forecast for the model's forecast {@code model}; it is also remembered, to be scored. */
+    public Forecast apply(CombinationState c, Forecast model) {
+        int h = Math.min(model.steps(), steps);
+        long index = Math.floorDiv(model.lastBucketStart, bucketMs);
+        int slot = (int) Math.floorMod(index, (long) steps);
+        c.origin[slot] = model.lastBucketStart;
+        double[][] p50 = new double[model.steps()][], p90 = new double[model.steps()][], p99 = new double[model.steps()][];
+        for (int s = 0; s < model.steps(); s++) {
+            p50[s] = model.p50[s].clone();
+            p90[s] = model.p90[s].clone();
+            p99[s] = model.p99[s].clone();
+        }
+        for (int r = 0; r < resources; r++) {
+            double last = c.last[r], level = c.level[r];
+            boolean known = !Double.isNaN(last);
+            c.flat[(slot * resources + r) * 2] = (float) (known ? last : Double.NaN);
+            c.flat[(slot * resources + r) * 2 + 1] = (float) (known ? level : Double.NaN);
+            for (int s = 0; s < h; s++) {
+                double m = model.p50[s][r];
+                c.model[(slot * steps + s) * resources + r] = (float) m;
+                if (!known) continue;
+                double[] w = weights(c, r, s);
+                if (w == null) continue;
+                double combined = w[MODEL] * m + w[LAST] * last + w[EWMA] * level;
+                double shift = combined - m;
+                p50[s][r] = Math.max(0, combined);
+                p90[s][r] = Math.max(p50[s][r], model.p90[s][r] + shift);
+                p99[s][r] = Math.max(p90[s][r], model.p99[s][r] + shift);
+            }
+        }
+        return new Forecast(model.lastBucketStart, model.bucketMs, p50, p90, p99, model.seasonalSteps);
+    }
+
+    /** The candidates' weights for resource r at step s (0-based), or null before the step was checked. */
+    double[] weights(CombinationState c, int r, int s) {
+        int at = (r * steps + s) * CANDIDATES;
+        double[] w = new double[CANDIDATES];
+        double min = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < CANDIDATES; k++) {
+            double l = c.loss[at + k];
+            if (Double.isNaN(l)) return null;
+            min = Math.min(min, l);
+        }
+        // relative to the best candidate's loss, so the weights do not depend on the resource's unit;
+        // a floor keeps an exact candidate (zero loss) from dividing by zero
+        double floor = Math.max(min, 1e-9);
+        double sum = 0;
+        for (int k = 0; k < CANDIDATES; k++) {
+            w[k] = Math.pow(Math.max(c.loss[at + k], 1e-12) / floor, -power);
+            sum += w[k];
+        }
+        for (int k = 0; k < CANDIDATES; k++) w[k] /= sum;
+        return w;
+    }
+}

@@ -143,17 +143,7 @@ class AnomalyDetectorTest {
             // w3: the spike at bucket 50, while it still learns
             in.add(TestData.residual("t3", "w3", t, b == 50 ? 12.0 : 1 + (b % 3), 2.0));
         }
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        DataStream<Residual> residuals = env.fromData(in)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<Residual>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, ts) -> r.bucketStart + r.bucketMs - 1));
-        List<Anomaly> found = new ArrayList<>();
-        try (CloseableIterator<Anomaly> it = AnomalyDetector.detect(residuals, quick).executeAndCollect()) {
-            it.forEachRemaining(found::add);
-        }
+        List<Anomaly> found = detectOnMiniCluster(in, quick);
         found.sort(Comparator.comparing(Anomaly::getWorkloadId));
         assertThat(found).extracting(Anomaly::getWorkloadId, Anomaly::getType)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("w1", AnomalyType.SPIKE), org.assertj.core.groups.Tuple.tuple("w2", AnomalyType.DROP));
@@ -185,17 +175,7 @@ class AnomalyDetectorTest {
             }
             in.add(r);
         }
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        DataStream<Residual> residuals = env.fromData(in)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<Residual>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, ts) -> r.bucketStart + r.bucketMs - 1));
-        List<Anomaly> found = new ArrayList<>();
-        try (CloseableIterator<Anomaly> it = AnomalyDetector.detect(residuals, o).executeAndCollect()) {
-            it.forEachRemaining(found::add);
-        }
+        List<Anomaly> found = detectOnMiniCluster(in, o);
         found.sort(Comparator.comparing(Anomaly::getStartTime));
         assertThat(found).extracting(Anomaly::getType).containsExactly(
                 AnomalyType.SPIKE, AnomalyType.DROP, AnomalyType.SUSTAINED_SURGE, AnomalyType.UNEXPLAINED_SURGE,
@@ -224,5 +204,21 @@ class AnomalyDetectorTest {
         assertThat(unexplained.getSeverity()).isEqualTo(Severity.WARNING); // (2.8 - 2.0) / (2.4 - 2.0) = 2 band widths
         assertThat(unexplained.getExplanation()).contains("no campaign, holiday or trend");
         assertThat(found.get(4).getResource()).isEqualTo("network_out");
+    }
+
+    /** Runs the job's anomaly stages over the residuals in event time at parallelism 2. */
+    private static List<Anomaly> detectOnMiniCluster(List<Residual> in, ShadowOptions options) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        DataStream<Residual> residuals = env.fromData(in)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Residual>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, ts) -> r.bucketStart + r.bucketMs - 1));
+        List<Anomaly> found = new ArrayList<>();
+        try (CloseableIterator<Anomaly> it = AnomalyDetector.detect(residuals, options).executeAndCollect()) {
+            it.forEachRemaining(found::add);
+        }
+        return found;
     }
 }

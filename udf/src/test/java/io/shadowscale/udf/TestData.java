@@ -81,15 +81,7 @@ public final class TestData {
     }
 
     public static Residual residual(String tenant, String workload, long bucketStart, double cpuActual, double cpuP50) {
-        Residual r = new Residual();
-        r.tenantId = tenant;
-        r.workloadId = workload;
-        r.bucketStart = bucketStart;
-        r.bucketMs = BUCKET;
-        r.actual = new double[Resource.COUNT];
-        r.p50 = new double[Resource.COUNT];
-        r.p90 = new double[Resource.COUNT];
-        r.p99 = new double[Resource.COUNT];
+        Residual r = Residual.blank(tenant, workload, bucketStart, BUCKET);
         for (int i = 0; i < Resource.COUNT; i++) {
             r.actual[i] = 100;
             r.p50[i] = 100;

@@ -34,6 +34,20 @@ public class Residual {
 
     public Residual() {}
 
+    /** A residual of one workload's bucket with zeroed per-resource arrays, to be filled in. */
+    public static Residual blank(String tenantId, String workloadId, long bucketStart, long bucketMs) {
+        Residual r = new Residual();
+        r.tenantId = tenantId;
+        r.workloadId = workloadId;
+        r.bucketStart = bucketStart;
+        r.bucketMs = bucketMs;
+        r.actual = new double[Resource.COUNT];
+        r.p50 = new double[Resource.COUNT];
+        r.p90 = new double[Resource.COUNT];
+        r.p99 = new double[Resource.COUNT];
+        return r;
+    }
+
     /**
      * Per {@link Resource}: the highest the workload ran near this time one day earlier; NaN where
      * unknown (null: unknown for all). Without it the workload is still learning its day.

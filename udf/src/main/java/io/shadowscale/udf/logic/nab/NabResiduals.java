@@ -94,15 +94,7 @@ public final class NabResiduals {
                 yesterday = Double.isNaN(yesterday) ? v[j] : Math.max(yesterday, v[j]);
             }
             boolean predicted = last != null && last.targetTime(0) == ts[i];
-            Residual r = new Residual();
-            r.tenantId = "nab";
-            r.workloadId = workload;
-            r.bucketStart = grid;
-            r.bucketMs = bucketMs;
-            r.actual = new double[Resource.COUNT];
-            r.p50 = new double[Resource.COUNT];
-            r.p90 = new double[Resource.COUNT];
-            r.p99 = new double[Resource.COUNT];
+            Residual r = Residual.blank("nab", workload, grid, bucketMs);
             r.yesterdayPeak = new double[Resource.COUNT];
             Arrays.fill(r.yesterdayPeak, Double.NaN);
             int cpu = Resource.CPU.ordinal();

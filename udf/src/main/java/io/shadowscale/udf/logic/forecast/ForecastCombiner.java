@@ -43,6 +43,8 @@ public final class ForecastCombiner {
     private final double beta;
     private final double power;
     private final double alpha;
+    /** {@link #power} when it is a small whole number (the default 16): powers by squaring, not Math.pow, on the scorer's hot path. */
+    private final int intPower;
 
     public ForecastCombiner(int resources, long bucketMs) {
         this(resources, bucketMs, PENDING, DEFAULT_BETA, DEFAULT_POWER, DEFAULT_EWMA_ALPHA);
@@ -60,6 +62,7 @@ public final class ForecastCombiner {
         this.beta = beta;
         this.power = power;
         this.alpha = alpha;
+        this.intPower = power == Math.rint(power) && power >= 1 && power <= 64 ? (int) power : -1;
     }
 
     public CombinationState newState() {
@@ -110,6 +113,7 @@ public final class ForecastCombiner {
             p90[s] = model.p90[s].clone();
             p99[s] = model.p99[s].clone();
         }
+        double[] w = new double[CANDIDATES];
         for (int r = 0; r < resources; r++) {
             double last = c.last[r], level = c.level[r];
             boolean known = !Double.isNaN(last);
@@ -119,8 +123,7 @@ public final class ForecastCombiner {
                 double m = model.p50[s][r];
                 c.model[(slot * steps + s) * resources + r] = (float) m;
                 if (!known) continue;
-                double[] w = weights(c, r, s);
-                if (w == null) continue;
+                if (!weights(c, r, s, w)) continue;
                 double combined = w[MODEL] * m + w[LAST] * last + w[EWMA] * level;
                 double shift = combined - m;
                 p50[s][r] = Math.max(0, combined);
@@ -133,12 +136,17 @@ public final class ForecastCombiner {
 
     /** The candidates' weights for resource r at step s (0-based), or null before the step was checked. */
     double[] weights(CombinationState c, int r, int s) {
-        int at = (r * steps + s) * CANDIDATES;
         double[] w = new double[CANDIDATES];
+        return weights(c, r, s, w) ? w : null;
+    }
+
+    /** Writes the weights into {@code w}; false before the step was checked. */
+    private boolean weights(CombinationState c, int r, int s, double[] w) {
+        int at = (r * steps + s) * CANDIDATES;
         double min = Double.POSITIVE_INFINITY;
         for (int k = 0; k < CANDIDATES; k++) {
             double l = c.loss[at + k];
-            if (Double.isNaN(l)) return null;
+            if (Double.isNaN(l)) return false;
             min = Math.min(min, l);
         }
         // relative to the best candidate's loss, so the weights do not depend on the resource's unit;
@@ -146,10 +154,20 @@ public final class ForecastCombiner {
         double floor = Math.max(min, 1e-9);
         double sum = 0;
         for (int k = 0; k < CANDIDATES; k++) {
-            w[k] = Math.pow(Math.max(c.loss[at + k], 1e-12) / floor, -power);
+            double ratio = floor / Math.max(c.loss[at + k], 1e-12); // (loss / best)^-p = (best / loss)^p, ratio <= 1
+            w[k] = intPower > 0 ? powInt(ratio, intPower) : Math.pow(ratio, power);
             sum += w[k];
         }
         for (int k = 0; k < CANDIDATES; k++) w[k] /= sum;
-        return w;
+        return true;
+    }
+
+    private static double powInt(double x, int n) {
+        double r = 1, b = x;
+        for (; n > 0; n >>= 1) {
+            if ((n & 1) != 0) r *= b;
+            b *= b;
+        }
+        return r;
     }
 }

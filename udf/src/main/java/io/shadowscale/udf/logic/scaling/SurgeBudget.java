@@ -71,7 +71,7 @@ public final class SurgeBudget {
         double base = current ? own.baseCostPerHour : c.getCostBeforePerHour();
         double extra = Math.max(0, c.getCostAfterPerHour() - base);
         if (othersExtra + extra <= budgetPerHour + 1e-9) {
-            return new Grant(base, extra, Math.max(until, current ? own.until : until));
+            return new Grant(base, extra, current ? Math.max(until, own.until) : until);
         }
         c.setDryRun(true);
         c.setDryRunReason(LIMIT);

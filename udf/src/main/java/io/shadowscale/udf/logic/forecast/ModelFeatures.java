@@ -147,7 +147,9 @@ public final class ModelFeatures {
         int oldest = newest - (n - 1);
         if (oldest < 0) oldest += season;
         int run = Math.min(n, season - oldest); // ring slots oldest .. oldest+run-1, then 0 .. n-run-1
-        if (n == DAY) {
+        // a day whose oldest bucket is missing (a workload in its first day, the common gap) goes
+        // straight to the general path instead of a full walk that would end in NaN
+        if (n == DAY && !Double.isNaN(ring[base + oldest])) {
             double scale = gapFreeDay(ring, base, oldest, run, out, offset);
             if (!Double.isNaN(scale)) return scale;
         }

@@ -41,7 +41,7 @@ public final class ShadowArms {
             o.dryRunTenants = new java.util.HashSet<>();
             names.add(e.getKey());
             options.add(o);
-            policies.add(new ThresholdPolicy(o));
+            policies.add(ThresholdPolicy.decisionsOnly(o)); // only the decisions are simulated: no texts to format
         }
         this.pricing = base.pricingCatalog();
         this.assignment = catalog.assignment();

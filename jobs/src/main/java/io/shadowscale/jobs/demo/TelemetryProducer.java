@@ -103,6 +103,12 @@ public final class TelemetryProducer {
         Properties p = TelemetrySender.config(bootstrap, new Properties());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "shadowscale-telemetry-producer");
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+        // One batch in flight per partition. With five, a retried first batch (its request timed
+        // out on a loaded machine) can reach a fresh partition after its successors: the broker,
+        // which had no state for the producer there, took the successor's sequence as the start
+        // and then refuses sequence 0 until the delivery timeout (a CI run failed this way).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
         return p;
     }
 

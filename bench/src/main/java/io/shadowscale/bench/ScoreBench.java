@@ -49,7 +49,7 @@ public class ScoreBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        model = OnnxQuantileModel.bundled("shadow-mlp-v2", 1);
+        model = OnnxQuantileModel.bundled("shadow-mlp-v3", 1);
         fallback = new FallbackForecaster(Fixtures.BUCKET_MS, ModelFeatures.HORIZON);
         state = Fixtures.history(fallback, 1);
         next = state.lastBucketStart + Fixtures.BUCKET_MS;

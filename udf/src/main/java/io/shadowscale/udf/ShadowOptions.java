@@ -47,7 +47,7 @@ public class ShadowOptions implements Serializable {
     /** {@code onnx}: the bundled ONNX model, with the fallback for cold starts and broken outputs; {@code fallback}: Java only. */
     public String forecaster = "onnx";
     /** Bundled model (classpath {@code models/<name>.onnx} with its card). */
-    public String modelName = "shadow-mlp-v2";
+    public String modelName = "shadow-mlp-v3";
     /** ONNX Runtime intra-op threads per TaskManager session. */
     public int onnxThreads = 1;
     /**

@@ -255,8 +255,8 @@ class ForecastScorerTest {
 
     /** The bundled model's bytes under {@code dir/<name>.onnx} with a card naming it {@code id} {@code version}. */
     static String publish(Path dir, String name, String id, String version) throws Exception {
-        byte[] onnx = TestData.class.getClassLoader().getResourceAsStream("models/shadow-mlp-v2.onnx").readAllBytes();
-        String card = new String(TestData.class.getClassLoader().getResourceAsStream("models/shadow-mlp-v2.card.json").readAllBytes());
+        byte[] onnx = TestData.class.getClassLoader().getResourceAsStream("models/shadow-mlp-v3.onnx").readAllBytes();
+        String card = new String(TestData.class.getClassLoader().getResourceAsStream("models/shadow-mlp-v3.card.json").readAllBytes());
         card = card.replaceFirst("\"model_id\"\\s*:\\s*\"[^\"]*\"", "\"model_id\": \"" + id + "\"")
                 .replaceFirst("\"model_version\"\\s*:\\s*\"[^\"]*\"", "\"model_version\": \"" + version + "\"");
         Files.write(dir.resolve(name + ".onnx"), onnx);

@@ -61,6 +61,11 @@ final class BacktestCommand implements Callable<Integer> {
                 description = "Score origins from this UTC date on (default: ${DEFAULT-VALUE}, after the bundled model's training period).")
         java.time.LocalDate from;
 
+        @Option(names = "--until", paramLabel = "DATE",
+                description = "Score origins before this UTC date only (exclusive; default: to the end), e.g. a validation week "
+                        + "held out of a candidate model's training (export-training --until).")
+        java.time.LocalDate until;
+
         @Option(names = "--model", paramLabel = "DIR/NAME",
                 description = "Backtest DIR/NAME.onnx (with DIR/NAME.card.json) as 'onnx' instead of the bundled model.")
         Path model;
@@ -112,8 +117,10 @@ final class BacktestCommand implements Callable<Integer> {
             }
             if (load != null) load.finish();
 
+            if (until != null && !until.isAfter(from)) throw new CliException("--until " + until + " must be after --from " + from);
             ForecastBacktest bt = new ForecastBacktest(methods, 12, 7 * 288,
-                    from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli());
+                    from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli(),
+                    until == null ? Long.MAX_VALUE : until.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli());
             ProgressBar bar = json ? null : new ProgressBar(series.size(), "workloads evaluated");
             StringBuilder csv = perWorkload == null ? null
                     : new StringBuilder("workload,method,resource,mase,pinball_p50,pinball_p90,pinball_p99,coverage_p90,coverage_p99\n");
@@ -174,7 +181,8 @@ final class BacktestCommand implements Callable<Integer> {
         }
 
         private void printTables(Map<String, ForecastBacktest.Score[]> scores, int n) {
-            System.out.printf(Locale.ROOT, "Hour-ahead forecasts on %d workloads, origins from %s (lower MASE and pinball are better; coverage should be near 0.90 and 0.99)%n", n, from);
+            System.out.printf(Locale.ROOT, "Hour-ahead forecasts on %d workloads, origins from %s%s (lower MASE and pinball are better; coverage should be near 0.90 and 0.99)%n", n, from,
+                    until == null ? "" : " until " + until);
             for (int r = 0; r < BitbrainsTraces.RESOURCES.length; r++) {
                 System.out.printf(Locale.ROOT, "%n%s%n  %-15s %8s %10s %10s %10s %8s %8s%n", BitbrainsTraces.RESOURCES[r],
                         "method", "MASE", "pinball50", "pinball90", "pinball99", "cov90", "cov99");

@@ -31,7 +31,7 @@ public final class BenchScoringCommand implements Callable<Integer> {
     @Option(names = "--forecasts", paramLabel = "F", defaultValue = "4096", description = "Forecasts per run (default ${DEFAULT-VALUE}).")
     int forecasts;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "shadow-mlp-v2", description = "Bundled model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "shadow-mlp-v3", description = "Bundled model (default ${DEFAULT-VALUE}).")
     String modelName;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table (progress goes to stderr).")

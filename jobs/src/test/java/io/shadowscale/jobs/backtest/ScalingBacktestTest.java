@@ -28,7 +28,7 @@ class ScalingBacktestTest {
         for (String id : List.of("101", "266", "41")) series.add(BitbrainsTraces.load(dir, id));
         PricingCatalog.Price price = PricingCatalog.bundled().lookup(null, null);
         long from = java.time.Instant.parse("2013-08-20T00:00:00Z").toEpochMilli();
-        ScalingBacktest bt = new ScalingBacktest(ShadowOptions.defaults(), price, from, OnnxQuantileModel.bundled("shadow-mlp-v2", 1));
+        ScalingBacktest bt = new ScalingBacktest(ShadowOptions.defaults(), price, from, OnnxQuantileModel.bundled("shadow-mlp-v3", 1));
         Map<String, ScalingBacktest.Totals> totals = bt.run(series, i -> {});
 
         assertThat(totals).containsOnlyKeys(ScalingBacktest.POLICIES);

@@ -38,7 +38,7 @@ public final class Baselines {
     public static final String[] NAMES = {"onnx", "onnx_raw", "last_value", "ewma", "seasonal_naive", "dsp", "percentile", "fallback"};
 
     /** The bundled model that ships with this build. */
-    public static final String DEFAULT_MODEL = "shadow-mlp-v2";
+    public static final String DEFAULT_MODEL = "shadow-mlp-v3";
 
     private static OnnxQuantileModel model;
 

@@ -34,6 +34,7 @@ public final class ForecastBacktest {
     private final int warmup;
     private final List<String> methods;
     private final long scoreFromMs;
+    private final long scoreUntilMs;
 
     public ForecastBacktest(List<String> methods, int horizon, int warmupBuckets) {
         this(methods, horizon, warmupBuckets, Long.MIN_VALUE);
@@ -41,10 +42,19 @@ public final class ForecastBacktest {
 
     /** @param scoreFromMs only origins at or after this time are scored (e.g. after a model's training period) */
     public ForecastBacktest(List<String> methods, int horizon, int warmupBuckets, long scoreFromMs) {
+        this(methods, horizon, warmupBuckets, scoreFromMs, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param scoreFromMs only origins at or after this time are scored
+     * @param scoreUntilMs and before this one (exclusive), e.g. a validation week held out of a model's training
+     */
+    public ForecastBacktest(List<String> methods, int horizon, int warmupBuckets, long scoreFromMs, long scoreUntilMs) {
         this.methods = methods;
         this.horizon = horizon;
         this.warmup = warmupBuckets;
         this.scoreFromMs = scoreFromMs;
+        this.scoreUntilMs = scoreUntilMs;
     }
 
     /** One series' scores of one method, per resource (null where the resource had nothing scored). */
@@ -119,10 +129,12 @@ public final class ForecastBacktest {
         long[] count = new long[resources];
         double[] values = new double[resources];
         for (int t = 0; t < n; t++) {
+            long at = s.start() + t * s.bucketMs();
+            if (at >= scoreUntilMs && sink == null) break; // nothing later is scored (a plot still wants the rest)
             for (int r = 0; r < resources; r++) values[r] = s.values()[r][t];
             double[][][] q = f.observe(s.start() + t * s.bucketMs(), values);
             if (sink != null) sink.accept(t, q);
-            if (t < warmup || s.start() + t * s.bucketMs() < scoreFromMs) continue;
+            if (t < warmup || at < scoreFromMs || at >= scoreUntilMs) continue;
             for (int h = 1; h <= horizon && t + h < n; h++) {
                 for (int r = 0; r < resources; r++) {
                     double y = s.values()[r][t + h];

@@ -77,4 +77,21 @@ class ForecastBacktestTest {
         Map<String, ForecastBacktest.Score[]> s = run(cpu);
         assertThat(s.get("last_value")[0].mase()).isZero(); // perfect where scored, nothing scored in the gap
     }
+
+    @Test
+    void onlyOriginsBeforeUntilAreScored() {
+        // quiet for ten days, then wild: a window that ends on day 10 sees only the quiet part
+        Random rnd = new Random(3);
+        double[] cpu = new double[12 * DAY];
+        for (int i = 0; i < cpu.length; i++) cpu[i] = i < 10 * DAY ? 2 + 0.1 * (i % 2) : 1 + 8 * rnd.nextDouble();
+        List<String> lv = List.of("last_value");
+        double all = new ForecastBacktest(lv, 12, 8 * DAY).run(List.of(series(cpu)), 4, i -> { }).get("last_value")[0].mase();
+        ForecastBacktest.Score quiet = new ForecastBacktest(lv, 12, 8 * DAY, 0, 10L * DAY * BUCKET - 12 * BUCKET)
+                .run(List.of(series(cpu)), 4, i -> { }).get("last_value")[0];
+        assertThat(quiet.points()).isEqualTo(1);
+        assertThat(quiet.mase()).isLessThan(all / 5);
+        // a window that ends before the warm-up scores nothing
+        assertThat(new ForecastBacktest(lv, 12, 8 * DAY, 0, 7L * DAY * BUCKET)
+                .run(List.of(series(cpu)), 4, i -> { }).get("last_value")[0].points()).isZero();
+    }
 }

@@ -21,8 +21,8 @@ class ModelRegistryTest {
 
     /** The bundled model's bytes as {@code dir/<name>.onnx}, its card saying {@code version}. */
     String publish(String name, String version) throws Exception {
-        byte[] onnx = getClass().getClassLoader().getResourceAsStream("models/shadow-mlp-v2.onnx").readAllBytes();
-        String card = new String(getClass().getClassLoader().getResourceAsStream("models/shadow-mlp-v2.card.json").readAllBytes())
+        byte[] onnx = getClass().getClassLoader().getResourceAsStream("models/shadow-mlp-v3.onnx").readAllBytes();
+        String card = new String(getClass().getClassLoader().getResourceAsStream("models/shadow-mlp-v3.card.json").readAllBytes())
                 .replaceFirst("\"model_version\"\\s*:\\s*\"[^\"]*\"", "\"model_version\": \"" + version + "\"");
         Files.write(dir.resolve(name + ".onnx"), onnx);
         Files.writeString(dir.resolve(name + ".card.json"), card);
@@ -35,7 +35,7 @@ class ModelRegistryTest {
     }
 
     ModelRegistry registry() throws Exception {
-        OnnxQuantileModel base = ModelSource.bundled("shadow-mlp-v2", 1, 1);
+        OnnxQuantileModel base = ModelSource.bundled("shadow-mlp-v3", 1, 1);
         return new ModelRegistry(r -> ModelSource.load(r.getUri(), null, r.getSha256(), 1, 1), base, null);
     }
 

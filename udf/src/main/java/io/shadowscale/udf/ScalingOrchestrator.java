@@ -130,11 +130,14 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
     }
 
     private void touch(ReadOnlyContext ctx, long eventTime) throws Exception {
-        idleTimer.extendTo(ctx.timerService(), eventTime + options.idleStateTimeoutMs);
+        idleTimer.touch(ctx.timerService(), eventTime + options.idleStateTimeoutMs);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScalingCommand> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScalingCommand> out) throws Exception {
+        if (!idleTimer.expired(ctx.timerService(), timestamp)) {
+            return; // shadows or reports came since the timer was armed: it moved to the latest expiry
+        }
         allocation.clear();
         idleTimer.clear();
     }

@@ -54,7 +54,7 @@ class ScalingOrchestratorTest {
     }
 
     static void shadow(KeyedBroadcastOperatorTestHarness<String, OrchestratorInput, ScalingControl, ScalingCommand> h, ShadowHorizon s) throws Exception {
-        h.processElement(OrchestratorInput.of(s), s.getGeneratedAt().toEpochMilli());
+        h.processElement(OrchestratorInput.of(TestData.compact(s)), s.getGeneratedAt().toEpochMilli());
     }
 
     static void report(KeyedBroadcastOperatorTestHarness<String, OrchestratorInput, ScalingControl, ScalingCommand> h, AllocationUpdate u) throws Exception {

@@ -18,10 +18,11 @@ import io.shadowscale.schema.ShadowHorizon;
  * {@link CompactHorizonSerializer} (Avro's generic writer boxed every double and wrote four
  * strings per step). The Kafka and Iceberg sinks still get the {@link ShadowHorizon}.
  *
- * <p>Not carried, as nothing downstream of the keyBy's reads them: the network-in quantiles, the
- * network-out and storage p50/p90 are carried (the cost simulator reads them), the model version
- * and the fallback reason are not. {@link #toHorizon} rebuilds a horizon for the scaling policy
- * with those left at 0 / empty / null.
+ * <p>Not carried, as neither reads them: the network-in quantiles, the model version and the
+ * fallback reason ({@code ResourceShadow}'s per-step ids are the horizon's). The storage and
+ * network-out quantiles are, for the policy's cost simulation. {@link #toHorizon} rebuilds a
+ * horizon for the scaling policy with the missing fields at 0, empty and null; a policy change
+ * that reads them must add them here.
  */
 @TypeInfo(CompactHorizonSerializer.Factory.class)
 public final class CompactHorizon {

@@ -43,6 +43,7 @@ import io.shadowscale.udf.ValidTelemetryWatermarks;
 import io.shadowscale.udf.model.BucketPartial;
 import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.EnrichedRollup;
+import io.shadowscale.udf.model.CompactHorizon;
 import io.shadowscale.udf.model.OrchestratorInput;
 import io.shadowscale.udf.model.RawTelemetry;
 import io.shadowscale.udf.model.Residual;
@@ -65,9 +66,10 @@ import io.shadowscale.udf.model.Residual;
  *     │    ├─ residuals ─→ novelty → CEP patterns ────────────────→ anomalies
  *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
+ *     ├─ (same subtask) every strategy simulated on actual use (shadow arms) → strategy outcomes
+ *     │ CompactHorizon (what the pool and the orchestrator read)
  *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows
- *     ├─ keyBy → every strategy simulated on actual use (shadow arms) → strategy outcomes
- *  union(allocations) keyBy → orchestrate ◄── broadcast ── control ──→ commands
+ *  union(allocations, anomalies) keyBy → orchestrate ◄── broadcast ── control ──→ commands
  * </pre>
  *
  * Every stateful operator has a uid, so savepoints survive changes to the graph around it.
@@ -196,7 +198,11 @@ public final class ShadowPipeline {
                 .process(new AnomalyCooldown(options.anomalyCooldownMs))
                 .uid("anomaly-cooldown").name("De-duplicate anomalies");
 
-        DataStream<OrchestratorInput> orchestratorInput = horizons
+        // what the pool and the orchestrator read of each horizon, built once and chained to the
+        // forecaster: it crosses their keyBy's instead of the Avro ShadowHorizon (see CompactHorizon)
+        SingleOutputStreamOperator<CompactHorizon> compact = horizons
+                .map(CompactHorizon::of).returns(CompactHorizon.class).uid("compact-shadows").name("Compact shadows");
+        DataStream<OrchestratorInput> orchestratorInput = compact
                 .map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-shadows").name("Shadows to orchestrator")
                 .union(allocations.assignTimestampsAndWatermarks(
                         WatermarkStrategy.<AllocationUpdate>forBoundedOutOfOrderness(Duration.ofMillis(options.outOfOrdernessMs))
@@ -225,7 +231,7 @@ public final class ShadowPipeline {
 
         Outputs out = new Outputs(rollups, shadows, commands, anomalies, deadLetters);
         out.profiles = enriched.getSideOutput(Descriptors.PROFILES);
-        out.poolShadows = horizons
+        out.poolShadows = compact
                 .keyBy(new PoolShadowAggregator.OfPool())
                 .process(new PoolShadowAggregator(options))
                 .uid("pool-shadows").name("Pool shadows (by region)");

@@ -287,10 +287,14 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         Long at = idleAt.value();
-        if (at != null && at == timer.getTimestamp()) {
-            state.clear();
-            idleAt.clear();
+        if (at == null) return;
+        if (at > timer.getTimestamp()) {
+            // buckets came since the timer was armed: arm it again at the latest expiry
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+            return;
         }
+        state.clear();
+        idleAt.clear();
     }
 
     @Override
@@ -298,14 +302,20 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
         // no keyed processing-time timers
     }
 
+    /**
+     * Records the workload's idle expiry. One timer per workload: armed at the first bucket, and
+     * re-armed from the recorded expiry when it fires ({@link #onEventTime}) rather than moved on
+     * every bucket (a delete and an insert in the timer queue per bucket). {@code idleAt} holds
+     * the latest expiry; the timer is at or before it.
+     */
     private void extendIdleTimer(long expiry) throws Exception {
-        Long previous = idleAt.value();
-        if (previous != null) {
-            if (previous >= expiry) return;
-            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, previous);
+        Long recorded = idleAt.value();
+        if (recorded == null) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, expiry);
+            idleAt.update(expiry);
+        } else if (expiry > recorded) {
+            idleAt.update(expiry);
         }
-        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, expiry);
-        idleAt.update(expiry);
     }
 
     private static String host() {

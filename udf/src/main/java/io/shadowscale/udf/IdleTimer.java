@@ -6,9 +6,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * One event-time timer per key that drops a workload's state once it has been idle: each
- * function moves it forward on activity and clears its state when it fires. The timer's time is
- * kept in state so the previous one can be deleted (a key never holds more than one).
+ * One event-time timer per key that drops a workload's state once it has been idle. A key never
+ * holds more than one timer. Three ways to use it: {@link #extendTo} moves the timer itself (a
+ * priority-queue delete and insert, for timers that rarely move); {@link #touch} with
+ * {@link #expired} only records the latest expiry in this state and re-arms the timer from it when
+ * it fires; {@link #armIfNone} with {@link #rearm} does the same from the function's own record of
+ * the last activity.
  */
 final class IdleTimer {
 
@@ -33,6 +36,36 @@ final class IdleTimer {
         }
         timers.registerEventTimeTimer(expiry);
         at.update(expiry);
+    }
+
+    /**
+     * Records activity until {@code expiry} (never earlier than recorded) without moving the
+     * timer: the state holds the latest expiry, the armed timer stays at or before it, and
+     * {@link #expired} arms it again there when it fires. Moving the timer on every record cost a
+     * delete and an insert in the timer queue (and its hash set) per record.
+     */
+    void touch(TimerService timers, long expiry) throws Exception {
+        Long recorded = at.value();
+        if (recorded == null) {
+            timers.registerEventTimeTimer(expiry);
+            at.update(expiry);
+        } else if (expiry > recorded) {
+            at.update(expiry);
+        }
+    }
+
+    /**
+     * In {@code onTimer}, for a timer armed by {@link #touch}: true when the key was idle until
+     * {@code fired} (the caller drops its state and calls {@link #clear}); false when activity
+     * was recorded after the timer was armed, which is then armed again at the recorded expiry.
+     */
+    boolean expired(TimerService timers, long fired) throws Exception {
+        Long recorded = at.value();
+        if (recorded != null && recorded > fired) {
+            timers.registerEventTimeTimer(recorded);
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -17,12 +17,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import io.shadowscale.schema.PoolShadow;
-import io.shadowscale.schema.ResourceShadow;
-import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.logic.pool.MemberForecast;
 import io.shadowscale.udf.logic.pool.PoolAccumulator;
 import io.shadowscale.udf.logic.pool.PoolCorrelation;
 import io.shadowscale.udf.logic.pool.PooledQuantiles;
+import io.shadowscale.udf.model.CompactHorizon;
 
 /**
  * Pooled shadows: the summed demand of the workloads that share capacity, per future step.
@@ -34,7 +33,7 @@ import io.shadowscale.udf.logic.pool.PooledQuantiles;
  * once. Members silent for {@link ShadowOptions#idleStateTimeoutMs} are forgotten; an idle pool's
  * state is dropped.
  */
-public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHorizon, PoolShadow> {
+public class PoolShadowAggregator extends KeyedProcessFunction<String, CompactHorizon, PoolShadow> {
 
     public static final MapStateDescriptor<Long, PoolAccumulator> PENDING =
             new MapStateDescriptor<>("pool-pending", Types.LONG, TypeInformation.of(PoolAccumulator.class));
@@ -53,10 +52,10 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
     static final double ALPHA = 1.0 / 288;
 
     /** Workloads share capacity by region (unknown region: one pool of their own). */
-    public static final class OfPool implements KeySelector<ShadowHorizon, String> {
+    public static final class OfPool implements KeySelector<CompactHorizon, String> {
         @Override
-        public String getKey(ShadowHorizon h) {
-            return "region:" + (h.getRegion() == null || h.getRegion().isBlank() ? "unknown" : h.getRegion());
+        public String getKey(CompactHorizon h) {
+            return "region:" + (h.region == null || h.region.isBlank() ? "unknown" : h.region);
         }
     }
 
@@ -83,14 +82,14 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
     }
 
     @Override
-    public void processElement(ShadowHorizon h, Context ctx, Collector<PoolShadow> out) throws Exception {
-        List<ResourceShadow> steps = h.getSteps();
-        if (steps.isEmpty()) {
+    public void processElement(CompactHorizon h, Context ctx, Collector<PoolShadow> out) throws Exception {
+        int n = h.steps();
+        if (n == 0) {
             return;
         }
-        String key = Keys.workload(h.getTenantId(), h.getWorkloadId());
-        long origin = h.getGeneratedAt().toEpochMilli();
-        long stepMs = steps.get(0).getStepMs();
+        String key = h.key;
+        long origin = h.generatedAt;
+        long stepMs = h.stepMs;
         MemberForecast m = members.get(key);
         if (m == null) {
             m = new MemberForecast();
@@ -100,30 +99,30 @@ public class PoolShadowAggregator extends KeyedProcessFunction<String, ShadowHor
         }
         PoolAccumulator acc = pending.get(origin);
         if (acc == null) {
-            acc = PoolAccumulator.create(steps.size(), stepMs);
+            acc = PoolAccumulator.create(n, stepMs);
             // every forecast from this origin carries a timestamp before it: complete once the watermark passes
             ctx.timerService().registerEventTimeTimer(origin - 1);
         }
-        for (int i = 0; i < Math.min(acc.steps, steps.size()); i++) {
-            ResourceShadow s = steps.get(i);
-            PooledQuantiles.accumulate(acc.cpu, i * PooledQuantiles.SUMS, s.getCpuP50(), s.getCpuP90(), s.getCpuP99());
-            PooledQuantiles.accumulate(acc.memory, i * PooledQuantiles.SUMS, s.getMemoryP50(), s.getMemoryP90(), s.getMemoryP99());
+        double[] cpu = h.cpu, mem = h.memory;
+        for (int i = 0; i < Math.min(acc.steps, n); i++) {
+            int q = i * CompactHorizon.QUANTILES;
+            PooledQuantiles.accumulate(acc.cpu, i * PooledQuantiles.SUMS, cpu[q], cpu[q + 1], cpu[q + 2]);
+            PooledQuantiles.accumulate(acc.memory, i * PooledQuantiles.SUMS, mem[q], mem[q + 1], mem[q + 2]);
         }
         acc.members++;
-        acc.addTenant(h.getTenantId());
+        acc.addTenant(h.tenantId());
         // the actual of the bucket that closed at this origin meets the forecast made one step before it
         if (m.prevTarget == origin - stepMs) {
-            acc.addError((h.getLastCpu() - m.prevCpuP50) / m.prevCpuSigma, (h.getLastMemory() - m.prevMemoryP50) / m.prevMemorySigma);
+            acc.addError((h.lastCpu - m.prevCpuP50) / m.prevCpuSigma, (h.lastMemory - m.prevMemoryP50) / m.prevMemorySigma);
         }
         pending.put(origin, acc);
 
-        ResourceShadow first = steps.get(0);
         m.generatedAt = origin;
-        m.prevTarget = first.getTimestamp().toEpochMilli();
-        m.prevCpuP50 = first.getCpuP50();
-        m.prevCpuSigma = MemberForecast.sigma(first.getCpuP50(), first.getCpuP90());
-        m.prevMemoryP50 = first.getMemoryP50();
-        m.prevMemorySigma = MemberForecast.sigma(first.getMemoryP50(), first.getMemoryP90());
+        m.prevTarget = h.stepAt[0];
+        m.prevCpuP50 = cpu[0];
+        m.prevCpuSigma = MemberForecast.sigma(cpu[0], cpu[1]);
+        m.prevMemoryP50 = mem[0];
+        m.prevMemorySigma = MemberForecast.sigma(mem[0], mem[1]);
         members.put(key, m);
         idleTimer.extendTo(ctx.timerService(), origin + idleMs);
     }

@@ -19,6 +19,7 @@ import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.logic.AllocationState;
 import io.shadowscale.udf.logic.ThresholdPolicy;
 import io.shadowscale.udf.logic.scaling.Guard;
+import io.shadowscale.udf.model.CompactHorizon;
 import io.shadowscale.udf.model.OrchestratorInput;
 
 /**
@@ -83,7 +84,8 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
         }
     }
 
-    private void onHorizon(ShadowHorizon h, ReadOnlyContext ctx, Collector<ScalingCommand> out) throws Exception {
+    private void onHorizon(CompactHorizon compact, ReadOnlyContext ctx, Collector<ScalingCommand> out) throws Exception {
+        ShadowHorizon h = compact.toHorizon(); // what the policy reads (it is shared with the backtests and what-if runs)
         // live A/B arm: the strategy of the workload's arm decides, and its name is the command's policy
         ThresholdPolicy policy = arms == null ? this.policy : armPolicies.get(arms.armOf(h.getTenantId(), h.getWorkloadId()));
         AllocationState a = allocation.value();
@@ -130,11 +132,14 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
     }
 
     private void touch(ReadOnlyContext ctx, long eventTime) throws Exception {
-        idleTimer.extendTo(ctx.timerService(), eventTime + options.idleStateTimeoutMs);
+        idleTimer.touch(ctx.timerService(), eventTime + options.idleStateTimeoutMs);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScalingCommand> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScalingCommand> out) throws Exception {
+        if (!idleTimer.expired(ctx.timerService(), timestamp)) {
+            return; // shadows or reports came since the timer was armed: it moved to the latest expiry
+        }
         allocation.clear();
         idleTimer.clear();
     }

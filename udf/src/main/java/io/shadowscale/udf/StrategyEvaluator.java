@@ -50,11 +50,14 @@ public class StrategyEvaluator extends KeyedProcessFunction<String, ShadowHorizo
         }
         arms.observe(s, h).forEach(out::collect);
         state.update(s);
-        idleTimer.extendTo(ctx.timerService(), h.getGeneratedAt().toEpochMilli() + options.idleStateTimeoutMs);
+        idleTimer.touch(ctx.timerService(), h.getGeneratedAt().toEpochMilli() + options.idleStateTimeoutMs);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StrategyOutcome> out) throws Exception {
+        if (!idleTimer.expired(ctx.timerService(), timestamp)) {
+            return; // forecasts came since the timer was armed: it moved to the latest expiry
+        }
         ArmState[] s = state.value();
         if (s != null) {
             String[] key = ctx.getCurrentKey().split("/", 2);

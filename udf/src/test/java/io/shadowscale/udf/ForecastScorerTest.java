@@ -131,6 +131,29 @@ class ForecastScorerTest {
     }
 
     @Test
+    void stateOfAnActiveWorkloadIsKeptPastTheFirstExpiryAndDroppedOnceIdle() throws Exception {
+        ShadowOptions o = fallbackOnly();
+        o.idleStateTimeoutMs = 6 * BUCKET; // the timer armed at the first bucket fires while buckets still come
+        try (var h = harness(o)) {
+            for (int b = 0; b < 20; b++) {
+                send(h, rollup("a", "w", T0 + b * BUCKET, cpu(b)));
+                h.processBothWatermarks(new Watermark(T0 + (b + 1) * BUCKET - 1));
+                assertThat(h.numKeyedStateEntries()).as("bucket %d: state kept while buckets arrive", b).isEqualTo(2);
+                assertThat(h.numEventTimeTimers()).as("one timer per workload").isEqualTo(1);
+            }
+            long lastExpiry = T0 + 20 * BUCKET + o.idleStateTimeoutMs;
+            h.processBothWatermarks(new Watermark(lastExpiry - 1));
+            assertThat(h.numKeyedStateEntries()).as("not idle for the whole timeout yet").isEqualTo(2);
+            h.processBothWatermarks(new Watermark(lastExpiry));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+            // forgotten: the next bucket starts from nothing (no residual against the old forecasts)
+            send(h, rollup("a", "w", T0 + 40 * BUCKET, 2.0));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void theOnnxModelTakesOverAfterTheColdStartAndRunsOnceForManyWorkloads() throws Exception {
         try (var h = harness(onnx(256))) {
             int workloads = 10, buckets = 20;

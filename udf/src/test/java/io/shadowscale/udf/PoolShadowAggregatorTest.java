@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 
 import io.shadowscale.schema.PoolShadow;
 import io.shadowscale.schema.ShadowHorizon;
+import io.shadowscale.udf.model.CompactHorizon;
 
 class PoolShadowAggregatorTest {
 
     final ShadowOptions options = ShadowOptions.defaults();
 
-    KeyedOneInputStreamOperatorTestHarness<String, ShadowHorizon, PoolShadow> harness() throws Exception {
+    KeyedOneInputStreamOperatorTestHarness<String, CompactHorizon, PoolShadow> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new PoolShadowAggregator(options)), new PoolShadowAggregator.OfPool(), Types.STRING);
         h.open();
@@ -34,8 +35,8 @@ class PoolShadowAggregatorTest {
         return ShadowHorizon.newBuilder(TestData.horizon(tenant, workload, origin, lastCpu, p50)).setRegion(region).build();
     }
 
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, ShadowHorizon, PoolShadow> h, ShadowHorizon s) throws Exception {
-        h.processElement(new StreamRecord<>(s, s.getGeneratedAt().toEpochMilli() - 1));
+    static void send(KeyedOneInputStreamOperatorTestHarness<String, CompactHorizon, PoolShadow> h, ShadowHorizon s) throws Exception {
+        h.processElement(new StreamRecord<>(TestData.compact(s), s.getGeneratedAt().toEpochMilli() - 1));
     }
 
     @Test

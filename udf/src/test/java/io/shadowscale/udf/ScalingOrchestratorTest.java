@@ -54,7 +54,7 @@ class ScalingOrchestratorTest {
     }
 
     static void shadow(KeyedBroadcastOperatorTestHarness<String, OrchestratorInput, ScalingControl, ScalingCommand> h, ShadowHorizon s) throws Exception {
-        h.processElement(OrchestratorInput.of(s), s.getGeneratedAt().toEpochMilli());
+        h.processElement(OrchestratorInput.of(TestData.compact(s)), s.getGeneratedAt().toEpochMilli());
     }
 
     static void report(KeyedBroadcastOperatorTestHarness<String, OrchestratorInput, ScalingControl, ScalingCommand> h, AllocationUpdate u) throws Exception {
@@ -250,6 +250,31 @@ class ScalingOrchestratorTest {
             shadow(h, horizon("t", "w", T0 + BUCKET, 1.0, flat(6.0)));
             assertThat(out(h)).hasSize(1);
             h.processWatermark(T0 + BUCKET + options.idleStateTimeoutMs);
+            assertThat(keyedEntries(h)).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void keepsTheAllocationOfAnActiveWorkloadPastTheFirstExpiry() throws Exception {
+        options.idleStateTimeoutMs = 3 * BUCKET;
+        try (var h = harness()) {
+            report(h, allocation("t", "w", T0, 2, 2.0, 8.0, null));
+            for (int b = 1; b <= 10; b++) {
+                shadow(h, horizon("t", "w", T0 + b * BUCKET, 1.0, flat(2.0))); // inside the 2 × 2 cores: no command
+                h.processWatermark(T0 + b * BUCKET);
+                assertThat(keyedEntries(h)).as("bucket %d: the reported allocation is kept while shadows arrive", b).isEqualTo(2);
+                assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            }
+            assertThat(out(h)).isEmpty();
+            // still the reported allocation (2 × 2 cores), not one assumed from the shadow's 1 core in use (1 replica)
+            shadow(h, horizon("t", "w", T0 + 11 * BUCKET, 1.0, flat(6.0)));
+            assertThat(out(h)).hasSize(1);
+            assertThat(out(h).get(0).getFromReplicas()).isEqualTo(2);
+            assertThat(out(h).get(0).getFromCpuPerReplica()).isEqualTo(2.0);
+            h.processWatermark(T0 + 11 * BUCKET + options.idleStateTimeoutMs - 1);
+            assertThat(keyedEntries(h)).isEqualTo(2);
+            h.processWatermark(T0 + 11 * BUCKET + options.idleStateTimeoutMs);
             assertThat(keyedEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }

@@ -95,4 +95,16 @@ public final class TestData {
         r.p99[c] = cpuP50 * 1.2;
         return r;
     }
+
+    /** What crosses the keyBy's to the pool and the orchestrator: the horizon's compact form, serialised and read back. */
+    public static io.shadowscale.udf.model.CompactHorizon compact(ShadowHorizon h) {
+        try {
+            var ser = io.shadowscale.udf.model.CompactHorizonSerializer.INSTANCE;
+            var out = new org.apache.flink.core.memory.DataOutputSerializer(1024);
+            ser.serialize(io.shadowscale.udf.model.CompactHorizon.of(h), out);
+            return ser.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

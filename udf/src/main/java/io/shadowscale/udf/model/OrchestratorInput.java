@@ -1,22 +1,22 @@
 package io.shadowscale.udf.model;
 
 import io.shadowscale.schema.AllocationUpdate;
-import io.shadowscale.schema.ShadowHorizon;
 
 /**
  * One keyed input of the orchestrator: a shadow, an allocation report or an anomaly (exactly one is set). The
  * two share one keyed stream so that the control topic can be broadcast alongside them. A Flink
- * POJO whose fields are Avro records (serialised with Avro, not Kryo).
+ * POJO whose fields are Avro records (serialised with Avro, not Kryo), except the shadow: a
+ * {@link CompactHorizon} with its own serializer.
  */
 public class OrchestratorInput {
-    public ShadowHorizon horizon;
+    public CompactHorizon horizon;
     public AllocationUpdate allocation;
     /** An anomaly of the workload: safe mode (no scale-in), and a scale-up budget during an unexplained surge. */
     public io.shadowscale.schema.Anomaly anomaly;
 
     public OrchestratorInput() {}
 
-    public static OrchestratorInput of(ShadowHorizon h) {
+    public static OrchestratorInput of(CompactHorizon h) {
         OrchestratorInput in = new OrchestratorInput();
         in.horizon = h;
         return in;
@@ -35,13 +35,13 @@ public class OrchestratorInput {
     }
 
     public String key() {
-        return horizon != null ? horizon.getTenantId() + "/" + horizon.getWorkloadId()
+        return horizon != null ? horizon.key
                 : allocation != null ? allocation.getTenantId() + "/" + allocation.getWorkloadId()
                 : anomaly.getTenantId() + "/" + anomaly.getWorkloadId();
     }
 
     public long eventTime() {
-        return horizon != null ? horizon.getGeneratedAt().toEpochMilli()
+        return horizon != null ? horizon.generatedAt
                 : allocation != null ? allocation.getReportedAt().toEpochMilli() : anomaly.getEndTime().toEpochMilli();
     }
 }

@@ -103,35 +103,78 @@ public final class ForecastCombiner {
 
     /** The combined forecast for the model's forecast {@code model}; it is also remembered, to be scored. */
     public Forecast apply(CombinationState c, Forecast model) {
-        int h = Math.min(model.steps(), steps);
+        int n = model.steps();
+        double[][] p50 = new double[n][], p90 = new double[n][], p99 = new double[n][];
+        for (int s = 0; s < n; s++) {
+            p50[s] = new double[resources];
+            p90[s] = new double[resources];
+            p99[s] = new double[resources];
+        }
+        combine(c, model, p50, p90, p99);
+        return new Forecast(model.lastBucketStart, model.bucketMs, p50, p90, p99, model.seasonalSteps);
+    }
+
+    /**
+     * {@link #apply} writing the combined quantiles over {@code model}'s own (the same values):
+     * for a forecast nobody else reads afterwards, e.g. the scorer's freshly decoded one.
+     */
+    public Forecast applyInPlace(CombinationState c, Forecast model) {
+        combine(c, model, model.p50, model.p90, model.p99);
+        return model;
+    }
+
+    /** Remembers {@code model} and writes the combination into the out arrays (which may be the model's own). */
+    private void combine(CombinationState c, Forecast model, double[][] p50, double[][] p90, double[][] p99) {
+        int n = model.steps();
+        int h = Math.min(n, steps);
         long index = Math.floorDiv(model.lastBucketStart, bucketMs);
         int slot = (int) Math.floorMod(index, (long) steps);
         c.origin[slot] = model.lastBucketStart;
-        double[][] p50 = new double[model.steps()][], p90 = new double[model.steps()][], p99 = new double[model.steps()][];
-        for (int s = 0; s < model.steps(); s++) {
-            p50[s] = model.p50[s].clone();
-            p90[s] = model.p90[s].clone();
-            p99[s] = model.p99[s].clone();
-        }
-        double[] w = new double[CANDIDATES];
-        for (int r = 0; r < resources; r++) {
-            double last = c.last[r], level = c.level[r];
-            boolean known = !Double.isNaN(last);
-            c.flat[(slot * resources + r) * 2] = (float) (known ? last : Double.NaN);
-            c.flat[(slot * resources + r) * 2 + 1] = (float) (known ? level : Double.NaN);
-            for (int s = 0; s < h; s++) {
-                double m = model.p50[s][r];
-                c.model[(slot * steps + s) * resources + r] = (float) m;
-                if (!known) continue;
-                if (!weights(c, r, s, w)) continue;
-                double combined = w[MODEL] * m + w[LAST] * last + w[EWMA] * level;
+        // step-major, so each step's three model rows are read and the new ones written once; the
+        // weights are inlined (this loop was half of the scorer's Java time per forecast)
+        float[] loss = c.loss, remembered = c.model;
+        for (int s = 0; s < n; s++) {
+            double[] m50 = model.p50[s], m90 = model.p90[s], m99 = model.p99[s];
+            double[] o50 = p50[s], o90 = p90[s], o99 = p99[s];
+            for (int r = 0; r < resources; r++) {
+                double m = m50[r], q90m = m90[r], q99m = m99[r]; // read before any write: out may be the model's arrays
+                o50[r] = m;
+                o90[r] = q90m;
+                o99[r] = q99m;
+                if (s >= h) continue;
+                remembered[(slot * steps + s) * resources + r] = (float) m;
+                double last = c.last[r];
+                if (Double.isNaN(last)) continue;
+                int at = (r * steps + s) * CANDIDATES;
+                double l0 = loss[at + MODEL], l1 = loss[at + LAST], l2 = loss[at + EWMA];
+                if (Double.isNaN(l0) || Double.isNaN(l1) || Double.isNaN(l2)) continue; // step not checked yet
+                // the same operations, in the same order, as weights(): bit for bit the same forecast
+                double floor = Math.max(Math.min(Math.min(Math.min(Double.POSITIVE_INFINITY, l0), l1), l2), 1e-9);
+                double w0 = pow(floor / Math.max(l0, 1e-12)), w1 = pow(floor / Math.max(l1, 1e-12)), w2 = pow(floor / Math.max(l2, 1e-12));
+                double sum = 0 + w0 + w1 + w2;
+                double combined = w0 / sum * m + w1 / sum * last + w2 / sum * c.level[r];
                 double shift = combined - m;
-                p50[s][r] = Math.max(0, combined);
-                p90[s][r] = Math.max(p50[s][r], model.p90[s][r] + shift);
-                p99[s][r] = Math.max(p90[s][r], model.p99[s][r] + shift);
+                double q50 = Math.max(0, combined), q90 = Math.max(q50, q90m + shift);
+                o50[r] = q50;
+                o90[r] = q90;
+                o99[r] = Math.max(q90, q99m + shift);
             }
         }
-        return new Forecast(model.lastBucketStart, model.bucketMs, p50, p90, p99, model.seasonalSteps);
+        for (int r = 0; r < resources; r++) {
+            double last = c.last[r];
+            boolean known = !Double.isNaN(last);
+            c.flat[(slot * resources + r) * 2] = (float) (known ? last : Double.NaN);
+            c.flat[(slot * resources + r) * 2 + 1] = (float) (known ? c.level[r] : Double.NaN);
+        }
+    }
+
+    /** ratio^power: unrolled squaring for the default 16 (the same products as {@link #powInt}). */
+    private double pow(double ratio) {
+        if (intPower == 16) {
+            double x2 = ratio * ratio, x4 = x2 * x2, x8 = x4 * x4;
+            return x8 * x8;
+        }
+        return intPower > 0 ? powInt(ratio, intPower) : Math.pow(ratio, power);
     }
 
     /** The candidates' weights for resource r at step s (0-based), or null before the step was checked. */

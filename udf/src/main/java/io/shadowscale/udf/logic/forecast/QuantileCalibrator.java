@@ -123,6 +123,34 @@ public final class QuantileCalibrator {
         return out;
     }
 
+    /**
+     * {@link #apply} writing the calibrated quantiles over {@code f}'s own (the same values, bit for
+     * bit): for a forecast nobody else holds, e.g. the combiner's fresh output on the scorer's path,
+     * which then allocates no second set of arrays.
+     */
+    public Forecast applyInPlace(CalibrationState c, Forecast f) {
+        double[] level = new double[resources], w90 = new double[resources], w99 = new double[resources];
+        for (int r = 0; r < resources; r++) {
+            level[r] = exp(c.logLevel[r]);
+            w90[r] = exp(c.logWidth[r * 2]) * level[r];
+            w99[r] = exp(c.logWidth[r * 2] + c.logWidth[r * 2 + 1]) * level[r];
+        }
+        for (int step = 0; step < f.steps(); step++) {
+            double[] p50 = f.p50[step], p90 = f.p90[step], p99 = f.p99[step];
+            for (int r = 0; r < resources; r++) {
+                double m = p50[r];
+                double q50 = m * level[r];
+                double q90 = q50 + w90[r] * Math.max(0, p90[r] - m);
+                double q99 = q50 + w99[r] * Math.max(0, p99[r] - m);
+                p50[r] = q50;
+                p90[r] = q90;
+                p99[r] = Math.max(q90, q99);
+            }
+        }
+        remember(c, f);
+        return f;
+    }
+
     /** Forgets what was remembered (the next forecasts come from elsewhere, e.g. the fallback). */
     public void skip(CalibrationState c, long origin) {
         long index = Math.floorDiv(origin, bucketMs);

@@ -155,6 +155,7 @@ public final class WorkloadScoring {
         // calibrated ones — calibration widens bands after misses (for provisioning coverage),
         // which would hide the next anomaly behind the last one
         Forecast reference = f;
+        boolean remembered = false;
         String reason = q.reason;
         if (q.model != null) {
             if (failure != null || output == null) {
@@ -162,10 +163,18 @@ public final class WorkloadScoring {
             } else {
                 ModelForecaster.Decoded d = ModelForecaster.decode(output, row, q.scales, 0, s.forecaster.lastBucketStart, bucketMs);
                 if (d.forecast != null) {
-                    reference = d.forecast;
                     // the reference stays the model's own: last value in the blend would follow a
                     // level shift within a bucket and hide it from the anomaly residuals
-                    f = calibrator.apply(s.calibration, combiner.apply(s.combination, d.forecast));
+                    if (campaigns(q.in).count() == 0) {
+                        // no campaign will move it: remember it now, then combine and calibrate the
+                        // decoded arrays in place (a third of the scorer's allocations per forecast)
+                        remember(s.forecaster, d.forecast, false);
+                        remembered = true;
+                        f = reference = calibrator.applyInPlace(s.calibration, combiner.applyInPlace(s.combination, d.forecast));
+                    } else {
+                        reference = d.forecast;
+                        f = calibrator.applyInPlace(s.calibration, combiner.apply(s.combination, d.forecast)); // the combiner's output is fresh
+                    }
                     reason = null;
                 } else {
                     reason = d.refusal;
@@ -184,7 +193,9 @@ public final class WorkloadScoring {
         if (reference != f) {
             eventEffect.apply(reference, campaigns(in));
         }
-        remember(s.forecaster, reference, reason != null);
+        if (!remembered) {
+            remember(s.forecaster, reference, reason != null);
+        }
         ShadowAssembly.Source source = reason != null
                 ? new ShadowAssembly.Source(FallbackForecaster.MODEL_ID, FallbackForecaster.MODEL_VERSION, reason)
                 : new ShadowAssembly.Source(q.model.id(), q.model.version(), null);

@@ -116,4 +116,88 @@ class ForecastCombinerTest {
         assertThat(w[ForecastCombiner.MODEL]).isCloseTo(4.0 / 6, within(1e-9));
         assertThat(w[ForecastCombiner.LAST]).isCloseTo(1.0 / 6, within(1e-9));
     }
+
+    /**
+     * The scorer's inlined {@link ForecastCombiner#apply} against the plain form it replaced —
+     * clone the model's quantiles, then per resource and step the weighted candidates from
+     * {@code weights()} — bit for bit, with missing values, exact candidates (zero loss), zeros and
+     * spikes, on a state driven in lockstep.
+     */
+    @Test
+    void theInlinedCombinationEqualsThePlainFormBitForBit() {
+        int resources = 5;
+        ForecastCombiner comb = new ForecastCombiner(resources, BUCKET);
+        CombinationState fast = comb.newState(), plain = comb.newState();
+        Random rnd = new Random(11);
+        double[] level = new double[resources];
+        for (int t = 0; t < 4000; t++) {
+            long bucket = T0 + t * BUCKET;
+            double[] actual = new double[resources];
+            for (int r = 0; r < resources; r++) {
+                if (t % 700 == 0) level[r] = rnd.nextInt(4) == 0 ? 0 : Math.exp(rnd.nextGaussian() * 3);
+                double u = rnd.nextDouble();
+                actual[r] = u < 0.05 ? Double.NaN : u < 0.08 ? level[r] * 20 : level[r] * (1 + 0.2 * rnd.nextGaussian());
+                if (r == 4) actual[r] = level[r]; // a flat series: last value is exact
+            }
+            comb.observe(fast, bucket, actual);
+            comb.observe(plain, bucket, actual);
+            double[][] p50 = new double[H][resources], p90 = new double[H][resources], p99 = new double[H][resources];
+            for (int h = 0; h < H; h++) {
+                for (int r = 0; r < resources; r++) {
+                    p50[h][r] = Math.max(0, level[r] * (1 + 0.3 * rnd.nextGaussian()));
+                    p90[h][r] = p50[h][r] + rnd.nextDouble() * level[r];
+                    p99[h][r] = p90[h][r] + rnd.nextDouble() * level[r];
+                }
+            }
+            Forecast model = new Forecast(bucket, BUCKET, p50, p90, p99, H);
+            Forecast a = comb.apply(fast, model);
+            Forecast b = plainApply(comb, plain, model, resources);
+            for (int h = 0; h < H; h++) {
+                assertThat(a.p50[h]).as("p50 at %d step %d", t, h).isEqualTo(b.p50[h]);
+                assertThat(a.p90[h]).as("p90 at %d step %d", t, h).isEqualTo(b.p90[h]);
+                assertThat(a.p99[h]).as("p99 at %d step %d", t, h).isEqualTo(b.p99[h]);
+            }
+            // the model's own forecast is left alone
+            assertThat(model.p50).isEqualTo(p50);
+        }
+        assertThat(fast.model).isEqualTo(plain.model);
+        assertThat(fast.flat).isEqualTo(plain.flat);
+        assertThat(fast.origin).isEqualTo(plain.origin);
+        assertThat(fast.loss).isEqualTo(plain.loss);
+        // the combination did act: some steps moved away from the model
+        assertThat(comb.weights(fast, 4, 0)[ForecastCombiner.LAST]).isGreaterThan(0.5);
+    }
+
+    /** The combination as first written (before the scorer's inlined loop). */
+    private static Forecast plainApply(ForecastCombiner comb, CombinationState c, Forecast model, int resources) {
+        int steps = ForecastCombiner.PENDING;
+        int h = Math.min(model.steps(), steps);
+        int slot = (int) Math.floorMod(Math.floorDiv(model.lastBucketStart, BUCKET), (long) steps);
+        c.origin[slot] = model.lastBucketStart;
+        double[][] p50 = new double[model.steps()][], p90 = new double[model.steps()][], p99 = new double[model.steps()][];
+        for (int s = 0; s < model.steps(); s++) {
+            p50[s] = model.p50[s].clone();
+            p90[s] = model.p90[s].clone();
+            p99[s] = model.p99[s].clone();
+        }
+        for (int r = 0; r < resources; r++) {
+            double last = c.last[r], level = c.level[r];
+            boolean known = !Double.isNaN(last);
+            c.flat[(slot * resources + r) * 2] = (float) (known ? last : Double.NaN);
+            c.flat[(slot * resources + r) * 2 + 1] = (float) (known ? level : Double.NaN);
+            for (int s = 0; s < h; s++) {
+                double m = model.p50[s][r];
+                c.model[(slot * steps + s) * resources + r] = (float) m;
+                if (!known) continue;
+                double[] w = comb.weights(c, r, s);
+                if (w == null) continue;
+                double combined = w[ForecastCombiner.MODEL] * m + w[ForecastCombiner.LAST] * last + w[ForecastCombiner.EWMA] * level;
+                double shift = combined - m;
+                p50[s][r] = Math.max(0, combined);
+                p90[s][r] = Math.max(p50[s][r], model.p90[s][r] + shift);
+                p99[s][r] = Math.max(p90[s][r], model.p99[s][r] + shift);
+            }
+        }
+        return new Forecast(model.lastBucketStart, model.bucketMs, p50, p90, p99, model.seasonalSteps);
+    }
 }

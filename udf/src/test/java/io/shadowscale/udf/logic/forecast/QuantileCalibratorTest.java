@@ -105,4 +105,43 @@ class QuantileCalibratorTest {
         assertThat(c.coverage90(0)).isZero();
         assertThat(c.logWidth[0]).isPositive();
     }
+
+    @Test
+    void calibratingInPlaceGivesTheSameQuantilesAndRemembersTheSame() {
+        QuantileCalibrator cal = new QuantileCalibrator(3, BUCKET, false);
+        CalibrationState a = cal.newState(), b = cal.newState();
+        Random rnd = new Random(5);
+        for (int t = 0; t < 3000; t++) {
+            long bucket = T0 + t * BUCKET;
+            double[] actual = {rnd.nextGaussian() * 3 + 10, rnd.nextDouble() < 0.1 ? Double.NaN : rnd.nextDouble(), 20 * rnd.nextDouble()};
+            cal.observe(a, bucket, actual);
+            cal.observe(b, bucket, actual);
+            double[][] p50 = new double[H][3], p90 = new double[H][3], p99 = new double[H][3];
+            for (int h = 0; h < H; h++) {
+                for (int r = 0; r < 3; r++) {
+                    p50[h][r] = 10 * rnd.nextDouble();
+                    p90[h][r] = p50[h][r] + rnd.nextDouble() * (r + 1);
+                    p99[h][r] = p90[h][r] + rnd.nextDouble() * (r + 1);
+                }
+            }
+            Forecast copy = new Forecast(bucket, BUCKET, deep(p50), deep(p90), deep(p99), H);
+            Forecast expected = cal.apply(a, new Forecast(bucket, BUCKET, p50, p90, p99, H));
+            Forecast inPlace = cal.applyInPlace(b, copy);
+            assertThat(inPlace).isSameAs(copy);
+            assertThat(inPlace.p50).isEqualTo(expected.p50);
+            assertThat(inPlace.p90).isEqualTo(expected.p90);
+            assertThat(inPlace.p99).isEqualTo(expected.p99);
+        }
+        assertThat(b.logWidth).isEqualTo(a.logWidth);
+        assertThat(b.quantiles).isEqualTo(a.quantiles);
+        assertThat(b.target).isEqualTo(a.target);
+        // the bands were widened somewhere, so the comparison covered the multipliers
+        assertThat(java.util.Arrays.stream(a.logWidth).max().getAsDouble()).isGreaterThan(0);
+    }
+
+    private static double[][] deep(double[][] x) {
+        double[][] c = new double[x.length][];
+        for (int i = 0; i < x.length; i++) c[i] = x[i].clone();
+        return c;
+    }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.TestData;
+import io.shadowscale.udf.logic.Forecast;
+import io.shadowscale.udf.logic.ForecasterState;
 import io.shadowscale.udf.model.EnrichedRollup;
+import io.shadowscale.udf.model.Residual;
 import io.shadowscale.udf.model.Resource;
 
 /**
@@ -65,6 +70,70 @@ class WorkloadScoringTest {
             assertThat(eager).as("asked, shaped by the prior: made at once").isGreaterThan(200);
             assertThat(deferred).as("asked, not shaped: made on the failure").isGreaterThan(80);
             assertThat(residualsA).isEqualTo(residualsB).hasSizeGreaterThan(300);
+        }
+    }
+
+    /**
+     * The model's answer is combined and then calibrated (the scorer does both in place on the
+     * decoded arrays), while the residuals compare with the model's own quantiles — checked against
+     * the public pieces run side by side on their own states.
+     */
+    @Test
+    void theModelsAnswerIsCombinedAndCalibratedWhileResidualsKeepItsOwnQuantiles() {
+        try (OnnxQuantileModel model = OnnxQuantileModel.bundled(Baselines.DEFAULT_MODEL, 1)) {
+            WorkloadScoring scoring = new WorkloadScoring(BUCKET, ModelFeatures.HORIZON, null);
+            WorkloadForecastState state = scoring.newState();
+            ForecastCombiner comb = new ForecastCombiner(Resource.COUNT, BUCKET);
+            QuantileCalibrator cal = new QuantileCalibrator(Resource.COUNT, BUCKET, false);
+            CombinationState combination = comb.newState();
+            CalibrationState calibration = cal.newState();
+            Map<Long, double[]> ownAtLag = new HashMap<>();
+            int lag = ForecasterState.REFERENCE_LAG;
+            Random rnd = new Random(3);
+            int answered = 0, checked = 0, moved = 0;
+            long t = T0;
+            for (int i = 0; i < 700; i++) {
+                t += BUCKET;
+                // a daily pattern with level jumps, so the combination and the bands have work to do
+                double cpu = (i / 150 % 2 == 0 ? 2 : 5) + Math.sin(2 * Math.PI * i / 288.0) + 0.3 * rnd.nextGaussian();
+                EnrichedRollup in = TestData.enriched(TestData.rollup("t", "w", t, Math.max(0, cpu)));
+                List<Residual> residuals = new ArrayList<>();
+                WorkloadScoring.Request q = scoring.observe(state, in, model, null, residuals::add);
+                double[] actual = ShadowAssembly.actuals(in.rollup);
+                comb.observe(combination, t, actual);
+                cal.observe(calibration, t, actual);
+                for (Residual r : residuals) {
+                    double[] own = ownAtLag.get(r.bucketStart);
+                    if (own == null || r.fallback) continue;
+                    assertThat(new double[] {r.p50[0], r.p90[0], r.p99[0]}).as("residual of bucket %d", i).isEqualTo(own);
+                    checked++;
+                }
+                if (q.model == null) { // cold start: the fallback answers and the calibration skips
+                    scoring.complete(q, null, 0, null);
+                    cal.skip(calibration, t);
+                    continue;
+                }
+                float[] features = new float[ModelForecaster.ROWS * ModelFeatures.SIZE];
+                scoring.features(q, features, 0);
+                float[][][] out = model.score(features, ModelForecaster.ROWS);
+                Forecast own = ModelForecaster.decode(out, 0, q.scales, 0, t, BUCKET).forecast;
+                ownAtLag.put(own.targetTime(lag - 1), new double[] {own.p50[lag - 1][0], own.p90[lag - 1][0], own.p99[lag - 1][0]});
+                Forecast expected = cal.apply(calibration, comb.apply(combination, own));
+                ShadowHorizon h = scoring.complete(q, out, 0, null);
+                for (int step = 0; step < ModelFeatures.HORIZON; step++) {
+                    ResourceShadow s = h.getSteps().get(step);
+                    assertThat(s.getFallback()).isFalse();
+                    assertThat(new double[] {s.getCpuP50(), s.getCpuP90(), s.getCpuP99(), s.getMemoryP50(), s.getMemoryP99(), s.getStorageP90()})
+                            .as("bucket %d step %d", i, step + 1)
+                            .isEqualTo(new double[] {expected.p50[step][0], expected.p90[step][0], expected.p99[step][0],
+                                    expected.p50[step][1], expected.p99[step][1], expected.p90[step][4]});
+                    if (expected.p50[step][0] != own.p50[step][0]) moved++;
+                }
+                answered++;
+            }
+            assertThat(answered).isGreaterThan(600);
+            assertThat(checked).isGreaterThan(600);
+            assertThat(moved).as("steps the combination moved off the model").isGreaterThan(1000);
         }
     }
 

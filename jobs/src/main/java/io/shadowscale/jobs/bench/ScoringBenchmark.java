@@ -34,7 +34,9 @@ import io.shadowscale.udf.model.EnrichedRollup;
  * fallback update, calibration check, model choice), feature rows into a {@link ScoringBatch},
  * one {@code run} for the batch, then {@link WorkloadScoring#complete} (decode, range checks,
  * calibration, the {@link ShadowHorizon} record). Raw is {@code session.run} on the same feature
- * tensor with the output copied out — the floor any scorer pays. Each size is measured
+ * tensor with the output copied out — the floor any scorer pays. In between, the batching alone
+ * (feature rows, one run, decode) says how much of the gap is batching and how much the
+ * per-workload forecast logic after it. Each size is measured
  * {@code repeats} times, scorer and raw alternating, and the medians are reported.
  *
  * <p>Throughput is forecasts per CPU-second of the benchmark thread (ONNX Runtime with one
@@ -44,9 +46,14 @@ import io.shadowscale.udf.model.EnrichedRollup;
 public final class ScoringBenchmark {
 
     /** One batch size's medians. */
-    public record Row(int batch, double scorerPerSec, double rawPerSec, double scorerWallPerSec, double rawWallPerSec) {
+    public record Row(int batch, double scorerPerSec, double rawPerSec, double scorerWallPerSec, double rawWallPerSec, double batchingPerSec) {
         public double ratio() {
             return scorerPerSec / rawPerSec;
+        }
+
+        /** The batching alone (feature rows into the batch, one run, decode) against raw. */
+        public double batchingRatio() {
+            return batchingPerSec / rawPerSec;
         }
 
         public double wallRatio() {
@@ -133,6 +140,31 @@ public final class ScoringBenchmark {
         return rate(rounds * batch, cpu, start);
     }
 
+    /**
+     * Forecasts per second of the batching alone: each workload's feature rows written into the
+     * batch from its state, one run through the scorer's model wrapper, each workload's rows decoded
+     * — what batching adds around the run, without the per-workload forecast logic (state update,
+     * combination, calibration, drivers, the output record).
+     */
+    Rate batching(int batch, int rounds) throws Exception {
+        float[] features = new float[batch * ModelForecaster.ROWS * ModelFeatures.SIZE];
+        double[] scales = new double[batch * ModelForecaster.ROWS];
+        long cpu = THREADS.getCurrentThreadCpuTime(), start = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            for (int w = 0; w < batch; w++) {
+                ModelForecaster.features(states.get(w).forecaster, BUCKET, features, w * ModelForecaster.ROWS * ModelFeatures.SIZE, scales, w * ModelForecaster.ROWS);
+            }
+            float[][][] q = model.score(features, batch * ModelForecaster.ROWS);
+            for (int w = 0; w < batch; w++) {
+                ModelForecaster.Decoded d = ModelForecaster.decode(q, w * ModelForecaster.ROWS, scales, w * ModelForecaster.ROWS,
+                        states.get(w).forecaster.lastBucketStart, BUCKET);
+                if (d.forecast == null) throw new IllegalStateException("refused: " + d.refusal);
+                sink += d.forecast.p90[11][0];
+            }
+        }
+        return rate(rounds * batch, cpu, start);
+    }
+
     /** Forecasts per second of raw ONNX Runtime on the same batch's feature tensor. */
     Rate raw(int batch, int rounds) throws Exception {
         float[] features = new float[batch * ModelForecaster.ROWS * ModelFeatures.SIZE];
@@ -169,23 +201,25 @@ public final class ScoringBenchmark {
         // warm-up: JIT and ONNX Runtime's first runs
         for (int b : batches) {
             scorer(b, rounds(b, forecastsPerMeasurement / 4));
+            batching(b, rounds(b, forecastsPerMeasurement / 4));
             raw(b, rounds(b, forecastsPerMeasurement / 4));
         }
         List<Row> rows = new ArrayList<>();
         int done = 0;
         loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         for (int b : batches) {
-            double[] s = new double[repeats], r = new double[repeats], sw = new double[repeats], rw = new double[repeats];
+            double[] s = new double[repeats], r = new double[repeats], sw = new double[repeats], rw = new double[repeats], bt = new double[repeats];
             int rounds = rounds(b, forecastsPerMeasurement);
             for (int i = 0; i < repeats; i++) {
-                Rate x = scorer(b, rounds), y = raw(b, rounds);
+                Rate x = scorer(b, rounds), z = batching(b, rounds), y = raw(b, rounds);
+                bt[i] = z.cpu();
                 s[i] = x.cpu();
                 sw[i] = x.wall();
                 r[i] = y.cpu();
                 rw[i] = y.wall();
                 progress.accept(++done);
             }
-            rows.add(new Row(b, median(s), median(r), median(sw), median(rw)));
+            rows.add(new Row(b, median(s), median(r), median(sw), median(rw), median(bt)));
         }
         loadAfter = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         if (sink == 42.4242) System.out.print(""); // keeps the results alive
@@ -205,11 +239,14 @@ public final class ScoringBenchmark {
     public String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("forecasts per CPU-second of the one scoring thread (wall-clock in brackets)\n");
-        sb.append(String.format(Locale.ROOT, "%6s %26s %26s %8s %8s%n", "batch", "ForecastScorer path", "raw ORT session.run", "ratio", "(wall)"));
+        sb.append(String.format(Locale.ROOT, "%6s %26s %26s %8s %8s %16s%n", "batch", "ForecastScorer path", "raw ORT session.run", "ratio", "(wall)",
+                "batching alone"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%6d %,14.0f (%,9.0f) %,14.0f (%,9.0f) %7.0f%% (%4.0f%%)%n", r.batch(),
-                    r.scorerPerSec(), r.scorerWallPerSec(), r.rawPerSec(), r.rawWallPerSec(), 100 * r.ratio(), 100 * r.wallRatio()));
+            sb.append(String.format(Locale.ROOT, "%6d %,14.0f (%,9.0f) %,14.0f (%,9.0f) %7.0f%% (%4.0f%%) %,9.0f (%3.0f%%)%n", r.batch(),
+                    r.scorerPerSec(), r.scorerWallPerSec(), r.rawPerSec(), r.rawWallPerSec(), 100 * r.ratio(), 100 * r.wallRatio(),
+                    r.batchingPerSec(), 100 * r.batchingRatio()));
         }
+        sb.append("batching alone: feature rows, one run, decode — the scorer path without the per-workload forecast logic\n");
         sb.append(String.format(Locale.ROOT, "load average %.1f before, %.1f after (%d cores)%n", loadBefore, loadAfter,
                 Runtime.getRuntime().availableProcessors()));
         return sb.toString();
@@ -225,8 +262,10 @@ public final class ScoringBenchmark {
             Row r = rows.get(i);
             if (i > 0) sb.append(", ");
             sb.append(String.format(Locale.ROOT, "{\"batch\": %d, \"scorer_per_sec\": %.1f, \"raw_ort_per_sec\": %.1f, \"ratio\": %.4f, "
-                            + "\"scorer_wall_per_sec\": %.1f, \"raw_ort_wall_per_sec\": %.1f, \"wall_ratio\": %.4f}",
-                    r.batch(), r.scorerPerSec(), r.rawPerSec(), r.ratio(), r.scorerWallPerSec(), r.rawWallPerSec(), r.wallRatio()));
+                            + "\"scorer_wall_per_sec\": %.1f, \"raw_ort_wall_per_sec\": %.1f, \"wall_ratio\": %.4f, "
+                            + "\"batching_per_sec\": %.1f, \"batching_ratio\": %.4f}",
+                    r.batch(), r.scorerPerSec(), r.rawPerSec(), r.ratio(), r.scorerWallPerSec(), r.rawWallPerSec(), r.wallRatio(),
+                    r.batchingPerSec(), r.batchingRatio()));
         }
         return sb.append("]}").toString();
     }

@@ -35,6 +35,8 @@ public class ForecastBench {
 
     private FallbackForecaster fallback;
     private ForecasterState state;
+    /** A workload three hours old (the bench's pipeline runs): most of the day's ring still empty. */
+    private ForecasterState young;
     private float[] features;
     private final float[] rows = new float[ModelForecaster.ROWS * ModelFeatures.SIZE];
     private final double[] scales = new double[ModelForecaster.ROWS];
@@ -47,6 +49,10 @@ public class ForecastBench {
         state = Fixtures.history(fallback, 1);
         next = state.lastBucketStart + Fixtures.BUCKET_MS;
         rnd = new SplittableRandom(3);
+        young = fallback.newState();
+        for (long t = Fixtures.T0; t < Fixtures.T0 + 3 * 3_600_000L; t += Fixtures.BUCKET_MS) {
+            fallback.observeAndForecast(young, t, Fixtures.actuals(Fixtures.rollup(t, rnd)));
+        }
         features = new float[BATCH * ModelFeatures.SIZE];
         for (int r = 0; r < BATCH; r++) {
             buildFeatures(r % Resource.COUNT, r * ModelFeatures.SIZE);
@@ -81,6 +87,13 @@ public class ForecastBench {
     @Benchmark
     public float[] workloadFeatures() {
         ModelForecaster.features(state, Fixtures.BUCKET_MS, rows, 0, scales, 0);
+        return rows;
+    }
+
+    /** The five rows of a workload three hours old: the general path (a day with missing buckets). */
+    @Benchmark
+    public float[] workloadFeaturesYoung() {
+        ModelForecaster.features(young, Fixtures.BUCKET_MS, rows, 0, scales, 0);
         return rows;
     }
 

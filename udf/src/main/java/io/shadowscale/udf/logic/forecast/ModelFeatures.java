@@ -202,9 +202,18 @@ public final class ModelFeatures {
         // order build() adds: the day's known values newest first, the one-step changes oldest first.
         double sum = 0, max = 0, first = Double.NaN, steps = 0, before = Double.NaN;
         int known = 0, recentMissing = 0, stepCount = 0;
-        int down = base + newest, up = base + oldest;
         int downEnd = base, upEnd = base + season - 1;
-        for (int j = 0; j < n; j++) {
+        // a workload younger than a day has a run of never-written buckets at the old end (252 of
+        // 288 at three hours): a plain scan finds its oldest known bucket and the walks start there;
+        // the run adds nothing to the sums, only to the missing counts and the filled prefix
+        int lead = 0, up = base + oldest;
+        while (lead < n && ring[up] != ring[up]) {
+            lead++;
+            up = up == upEnd ? downEnd : up + 1;
+        }
+        int span = n - lead, firstKnown = up;
+        int down = base + newest;
+        for (int j = 0; j < span; j++) {
             double v = ring[down];
             if (v == v) { // not NaN
                 sum += v;
@@ -224,6 +233,7 @@ public final class ModelFeatures {
             down = down == downEnd ? upEnd : down - 1;
             up = up == upEnd ? downEnd : up + 1;
         }
+        recentMissing += Math.max(0, Math.min(n, RECENT) - span); // the leading run's recent lags
         if (n < RECENT) recentMissing += RECENT - n; // unknown lags n .. RECENT-1
         double scale = known == 0 ? 1 : sum / known;
         scale = Math.max(scale, MIN_SCALE * max);
@@ -232,9 +242,11 @@ public final class ModelFeatures {
         // oldest first: the DAY - n unknown lags (filled with the oldest known value), then the ring
         int i = offset;
         float filled = clip(Double.isNaN(first) ? 0 : first, scale);
-        for (int k = 0; k < DAY - n; k++) out[i++] = filled;
-        int slot = base + oldest;
-        for (int k = 0; k < n; k++) {
+        // the unknown lags and the leading run: the oldest known value
+        java.util.Arrays.fill(out, i, i + DAY - n + lead, filled);
+        i += DAY - n + lead;
+        int slot = firstKnown;
+        for (int k = 0; k < span; k++) {
             double v = ring[slot];
             if (v == v) {
                 filled = clip(v, scale); // every known value (even an equal one: -0.0 and 0.0 clip to different floats)

@@ -34,6 +34,7 @@ class ModelFeaturesRingTest {
                 long origin = Math.floorDiv(rnd.nextLong(-10L * 86_400_000L * 365, 68L * 86_400_000L * 365), bucket) * bucket;
                 s.lastBucketStart = origin;
                 int newest = (int) Math.floorMod(Math.floorDiv(origin, bucket), (long) season);
+                if (trial % 5 == 2) young(s.ring, season, newest, rnd);
 
                 float[] fast = new float[ModelForecaster.ROWS * ModelFeatures.SIZE + 7];
                 double[] fastScales = new double[ModelForecaster.ROWS + 2];
@@ -89,6 +90,16 @@ class ModelFeaturesRingTest {
         if (trial % 18 == 12) ring[rnd.nextInt(ring.length)] = rnd.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         // not always every resource alike
         if (trial % 4 == 1) Arrays.fill(ring, 0, ring.length / Resource.COUNT, Double.NaN);
+    }
+
+    /** A workload younger than a day: nothing before its first bucket (each resource its own age, some none). */
+    private static void young(double[] ring, int season, int newest, SplittableRandom rnd) {
+        for (int r = 0; r < Resource.COUNT; r++) {
+            int age = rnd.nextInt(0, season + 1);
+            for (int lag = age; lag < season; lag++) {
+                ring[r * season + (int) Math.floorMod((long) newest - lag, (long) season)] = Double.NaN;
+            }
+        }
     }
 
     private static int[] bits(float[] f) {

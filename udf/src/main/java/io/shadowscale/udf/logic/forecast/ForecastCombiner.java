@@ -149,7 +149,7 @@ public final class ForecastCombiner {
                 double l0 = loss[at + MODEL], l1 = loss[at + LAST], l2 = loss[at + EWMA];
                 if (Double.isNaN(l0) || Double.isNaN(l1) || Double.isNaN(l2)) continue; // step not checked yet
                 // the same operations, in the same order, as weights(): bit for bit the same forecast
-                double floor = Math.max(Math.min(Math.min(Math.min(Double.POSITIVE_INFINITY, l0), l1), l2), 1e-9);
+                double floor = Math.max(Math.min(Math.min(l0, l1), l2), 1e-9); // none is NaN here
                 double w0 = pow(floor / Math.max(l0, 1e-12)), w1 = pow(floor / Math.max(l1, 1e-12)), w2 = pow(floor / Math.max(l2, 1e-12));
                 double sum = 0 + w0 + w1 + w2;
                 double combined = w0 / sum * m + w1 / sum * last + w2 / sum * c.level[r];

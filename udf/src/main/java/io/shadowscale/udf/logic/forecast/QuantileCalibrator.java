@@ -98,57 +98,49 @@ public final class QuantileCalibrator {
     public Forecast apply(CalibrationState c, Forecast raw) {
         int h = raw.steps();
         double[][] p50 = new double[h][], p90 = new double[h][], p99 = new double[h][];
-        double[] level = new double[resources], w90 = new double[resources], w99 = new double[resources];
-        for (int r = 0; r < resources; r++) {
-            level[r] = exp(c.logLevel[r]);
-            w90[r] = exp(c.logWidth[r * 2]) * level[r];
-            w99[r] = exp(c.logWidth[r * 2] + c.logWidth[r * 2 + 1]) * level[r];
-        }
         for (int step = 0; step < h; step++) {
             p50[step] = new double[resources];
             p90[step] = new double[resources];
             p99[step] = new double[resources];
-            for (int r = 0; r < resources; r++) {
-                double m = raw.p50[step][r];
-                double q50 = m * level[r];
-                double q90 = q50 + w90[r] * Math.max(0, raw.p90[step][r] - m);
-                double q99 = q50 + w99[r] * Math.max(0, raw.p99[step][r] - m);
-                p50[step][r] = q50;
-                p90[step][r] = q90;
-                p99[step][r] = Math.max(q90, q99);
-            }
         }
         Forecast out = new Forecast(raw.lastBucketStart, raw.bucketMs, p50, p90, p99, raw.seasonalSteps);
+        calibrate(c, raw, out);
         remember(c, out);
         return out;
     }
 
     /**
-     * {@link #apply} writing the calibrated quantiles over {@code f}'s own (the same values, bit for
-     * bit): for a forecast nobody else holds, e.g. the combiner's fresh output on the scorer's path,
-     * which then allocates no second set of arrays.
+     * {@link #apply} writing the calibrated quantiles over {@code f}'s own (the same values): for a
+     * forecast nobody else holds, e.g. the combiner's fresh output on the scorer's path, which then
+     * allocates no second set of arrays.
      */
     public Forecast applyInPlace(CalibrationState c, Forecast f) {
+        calibrate(c, f, f);
+        remember(c, f);
+        return f;
+    }
+
+    /** Writes {@code raw} calibrated into {@code out}'s arrays, which may be raw's own. */
+    private void calibrate(CalibrationState c, Forecast raw, Forecast out) {
         double[] level = new double[resources], w90 = new double[resources], w99 = new double[resources];
         for (int r = 0; r < resources; r++) {
             level[r] = exp(c.logLevel[r]);
             w90[r] = exp(c.logWidth[r * 2]) * level[r];
             w99[r] = exp(c.logWidth[r * 2] + c.logWidth[r * 2 + 1]) * level[r];
         }
-        for (int step = 0; step < f.steps(); step++) {
-            double[] p50 = f.p50[step], p90 = f.p90[step], p99 = f.p99[step];
+        for (int step = 0; step < raw.steps(); step++) {
+            double[] m50 = raw.p50[step], m90 = raw.p90[step], m99 = raw.p99[step];
+            double[] o50 = out.p50[step], o90 = out.p90[step], o99 = out.p99[step];
             for (int r = 0; r < resources; r++) {
-                double m = p50[r];
+                double m = m50[r], q90m = m90[r], q99m = m99[r]; // read before any write
                 double q50 = m * level[r];
-                double q90 = q50 + w90[r] * Math.max(0, p90[r] - m);
-                double q99 = q50 + w99[r] * Math.max(0, p99[r] - m);
-                p50[r] = q50;
-                p90[r] = q90;
-                p99[r] = Math.max(q90, q99);
+                double q90 = q50 + w90[r] * Math.max(0, q90m - m);
+                double q99 = q50 + w99[r] * Math.max(0, q99m - m);
+                o50[r] = q50;
+                o90[r] = q90;
+                o99[r] = Math.max(q90, q99);
             }
         }
-        remember(c, f);
-        return f;
     }
 
     /** Forgets what was remembered (the next forecasts come from elsewhere, e.g. the fallback). */

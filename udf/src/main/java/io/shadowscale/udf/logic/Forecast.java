@@ -19,6 +19,13 @@ public final class Forecast {
         this.seasonalSteps = seasonalSteps;
     }
 
+    /** A forecast of the same origin, steps and seasonal steps as {@code f}, every quantile 0: for writing into. */
+    public static Forecast blankLike(Forecast f, int resources) {
+        int n = f.steps();
+        double[][] p50 = new double[n][resources], p90 = new double[n][resources], p99 = new double[n][resources];
+        return new Forecast(f.lastBucketStart, f.bucketMs, p50, p90, p99, f.seasonalSteps);
+    }
+
     public int steps() {
         return p50.length;
     }

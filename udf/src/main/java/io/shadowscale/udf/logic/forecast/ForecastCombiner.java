@@ -103,15 +103,9 @@ public final class ForecastCombiner {
 
     /** The combined forecast for the model's forecast {@code model}; it is also remembered, to be scored. */
     public Forecast apply(CombinationState c, Forecast model) {
-        int n = model.steps();
-        double[][] p50 = new double[n][], p90 = new double[n][], p99 = new double[n][];
-        for (int s = 0; s < n; s++) {
-            p50[s] = new double[resources];
-            p90[s] = new double[resources];
-            p99[s] = new double[resources];
-        }
-        combine(c, model, p50, p90, p99);
-        return new Forecast(model.lastBucketStart, model.bucketMs, p50, p90, p99, model.seasonalSteps);
+        Forecast out = Forecast.blankLike(model, resources);
+        combine(c, model, out.p50, out.p90, out.p99);
+        return out;
     }
 
     /**

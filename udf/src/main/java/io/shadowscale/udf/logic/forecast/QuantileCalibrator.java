@@ -96,14 +96,7 @@ public final class QuantileCalibrator {
 
     /** The calibrated forecast; it is also remembered, to be checked when its targets arrive. */
     public Forecast apply(CalibrationState c, Forecast raw) {
-        int h = raw.steps();
-        double[][] p50 = new double[h][], p90 = new double[h][], p99 = new double[h][];
-        for (int step = 0; step < h; step++) {
-            p50[step] = new double[resources];
-            p90[step] = new double[resources];
-            p99[step] = new double[resources];
-        }
-        Forecast out = new Forecast(raw.lastBucketStart, raw.bucketMs, p50, p90, p99, raw.seasonalSteps);
+        Forecast out = Forecast.blankLike(raw, resources);
         calibrate(c, raw, out);
         remember(c, out);
         return out;

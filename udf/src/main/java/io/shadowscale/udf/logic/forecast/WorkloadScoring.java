@@ -155,6 +155,7 @@ public final class WorkloadScoring {
         // calibrated ones — calibration widens bands after misses (for provisioning coverage),
         // which would hide the next anomaly behind the last one
         Forecast reference = f;
+        EventEffect.Campaigns campaigns = campaigns(q.in);
         boolean remembered = false;
         String reason = q.reason;
         if (q.model != null) {
@@ -165,7 +166,7 @@ public final class WorkloadScoring {
                 if (d.forecast != null) {
                     // the reference stays the model's own: last value in the blend would follow a
                     // level shift within a bucket and hide it from the anomaly residuals
-                    if (campaigns(q.in).count() == 0) {
+                    if (campaigns.count() == 0) {
                         // no campaign will move it: remember it now, then combine and calibrate the
                         // decoded arrays in place (a third of the scorer's allocations per forecast)
                         remember(s.forecaster, d.forecast, false);
@@ -189,9 +190,9 @@ public final class WorkloadScoring {
         }
         // campaigns ahead move either forecast, model or fallback, and say what they did
         EnrichedRollup in = q.in;
-        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect, campaigns(in), s.forecaster, f, bucketMs);
+        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect, campaigns, s.forecaster, f, bucketMs);
         if (reference != f) {
-            eventEffect.apply(reference, campaigns(in));
+            eventEffect.apply(reference, campaigns);
         }
         if (!remembered) {
             remember(s.forecaster, reference, reason != null);

@@ -166,9 +166,9 @@ public final class ThresholdPolicy {
                 plan.peakForecast = overCpu ? horizon.getLastCpu() : horizon.getLastMemory();
                 if (explain) {
                     plan.text = overCpu
-                            ? String.format(Locale.ROOT, "Safety net: CPU use %s in the last bucket exceeds the allocation of %s (%s); at %s target utilisation that needs %s.",
+                            ? ScalingFormat.fill("Safety net: CPU use %s in the last bucket exceeds the allocation of %s (%s); at %s target utilisation that needs %s.",
                                     ScalingFormat.cores(horizon.getLastCpu()), ScalingFormat.cores(capCpu), a, ScalingFormat.pct(o.targetCpuUtilization), ScalingFormat.cores(needCpu))
-                            : String.format(Locale.ROOT, "Safety net: memory use %s in the last bucket exceeds the allocation of %s (%s); at %s target utilisation that needs %s.",
+                            : ScalingFormat.fill("Safety net: memory use %s in the last bucket exceeds the allocation of %s (%s); at %s target utilisation that needs %s.",
                                     ScalingFormat.bytes(horizon.getLastMemory()), ScalingFormat.bytes(capMem), a, ScalingFormat.pct(o.targetMemoryUtilization), ScalingFormat.bytes(needMem));
                 }
                 if (explain) {
@@ -189,7 +189,7 @@ public final class ThresholdPolicy {
                     plan.required = peakCpu;
                     plan.peakForecast = quantile(steps.get(peakCpuStep), true);
                     if (explain) {
-                        plan.text = String.format(Locale.ROOT,
+                        plan.text = ScalingFormat.fill(
                                 "CPU p%d forecast reaches %s at %s (peak %s at %s); at %s target utilisation that needs %s, allocation has %s (%s).",
                                 o.provisionQuantile, ScalingFormat.cores(quantile(cross, true)), ScalingFormat.time(crossingAt),
                                 ScalingFormat.cores(plan.peakForecast), ScalingFormat.time(steps.get(peakCpuStep).getTimestamp().toEpochMilli()),
@@ -199,7 +199,7 @@ public final class ThresholdPolicy {
                     plan.required = peakMem;
                     plan.peakForecast = quantile(steps.get(peakMemStep), false);
                     if (explain) {
-                        plan.text = String.format(Locale.ROOT,
+                        plan.text = ScalingFormat.fill(
                                 "Memory p%d forecast reaches %s at %s; at %s target utilisation that needs %s, allocation has %s (%s).",
                                 o.provisionQuantile, ScalingFormat.bytes(quantile(cross, false)), ScalingFormat.time(crossingAt),
                                 ScalingFormat.pct(o.targetMemoryUtilization), ScalingFormat.bytes(peakMem), ScalingFormat.bytes(capMem), a);
@@ -207,7 +207,7 @@ public final class ThresholdPolicy {
                 }
                 if (explain) {
                     plan.text += describeAction(plan, a)
-                            + String.format(Locale.ROOT, ", effective %s (%d min lead).", ScalingFormat.time(plan.effectiveAt), plan.leadMs / 60_000);
+                            + ScalingFormat.fill(", effective %s (%d min lead).", ScalingFormat.time(plan.effectiveAt), plan.leadMs / 60_000);
                 }
             }
         } else if (decidedAt < a.safeModeUntil) {
@@ -266,7 +266,7 @@ public final class ThresholdPolicy {
         }
         p.limit = "unexplained-surge-budget";
         if (explain) {
-            p.text += String.format(Locale.ROOT, " Capped at %s by the scale-up budget while an unexplained surge is active.", ScalingFormat.cores(cap));
+            p.text += ScalingFormat.fill(" Capped at %s by the scale-up budget while an unexplained surge is active.", ScalingFormat.cores(cap));
         }
         return p;
     }
@@ -315,12 +315,12 @@ public final class ThresholdPolicy {
 
     private String describeAction(Plan p, AllocationState a) {
         if (p.action == ScalingAction.SCALE_OUT) {
-            String s = String.format(Locale.ROOT, " In-place resize would exceed the instance limit (%s / %s per replica): scale out to %d replicas",
+            String s = ScalingFormat.fill(" In-place resize would exceed the instance limit (%s / %s per replica): scale out to %d replicas",
                     ScalingFormat.cores(a.maxCpuPerReplica), ScalingFormat.bytes(a.maxMemoryPerReplicaBytes), p.toReplicas);
             if (!"instance-limit".equals(p.limit)) s += " (capped by " + p.limit + ")";
             return s;
         }
-        String s = String.format(Locale.ROOT, " Resize in place to %d × %s / %s", p.toReplicas, ScalingFormat.cores(p.toCpu), ScalingFormat.bytes(p.toMemory));
+        String s = ScalingFormat.fill(" Resize in place to %d × %s / %s", p.toReplicas, ScalingFormat.cores(p.toCpu), ScalingFormat.bytes(p.toMemory));
         if ("max-replicas".equals(p.limit)) s += " (at the replica maximum)";
         return s;
     }
@@ -378,11 +378,11 @@ public final class ThresholdPolicy {
             p.limit = "min-replicas";
         }
         if (explain) {
-            p.text = String.format(Locale.ROOT,
+            p.text = ScalingFormat.fill(
                     "CPU p%d stays at or below %s and memory p%d at or below %s over the next %d min, under %s of the allocation (%s) for %d min.",
                     o.scaleInQuantile, ScalingFormat.cores(max99Cpu), o.scaleInQuantile, ScalingFormat.bytes(max99Mem), steps.size() * horizonStepMinutes(steps),
                     ScalingFormat.pct(o.scaleInUtilization), a, (decidedAt - a.lowSince) / 60_000)
-                    + String.format(Locale.ROOT, " Scale in to %d × %s / %s.", p.toReplicas, ScalingFormat.cores(p.toCpu), ScalingFormat.bytes(p.toMemory));
+                    + ScalingFormat.fill(" Scale in to %d × %s / %s.", p.toReplicas, ScalingFormat.cores(p.toCpu), ScalingFormat.bytes(p.toMemory));
         }
         a.lowSince = Long.MIN_VALUE;
         return p;
@@ -439,7 +439,7 @@ public final class ThresholdPolicy {
 
         String reason = p.text;
         if (!drivers.isEmpty()) reason += " Drivers: " + drivers + ".";
-        reason += String.format(Locale.ROOT, " Cost %s → %s (%s), %s: %s.", Explanations.money(costBefore), Explanations.money(costAfter),
+        reason += ScalingFormat.fill(" Cost %s → %s (%s), %s: %s.", Explanations.money(costBefore), Explanations.money(costAfter),
                 Explanations.costDelta(costAfter - costBefore), choice.capacityClass().name().toLowerCase(Locale.ROOT).replace('_', '-'), choice.why());
         reason += " Forecast: " + steps.get(0).getModelId() + (fallback ? " (fallback)." : ".");
         String summary = summary(p, a, drivers, costAfter - costBefore);
@@ -556,9 +556,9 @@ public final class ThresholdPolicy {
         if (p.action == ScalingAction.RESIZE_IN_PLACE && p.trigger == ScalingTrigger.STORAGE) {
             what = "Grow storage " + ScalingFormat.bytes(a.storageBytes) + " → " + ScalingFormat.bytes(p.toStorage);
         } else if (p.action == ScalingAction.RESIZE_IN_PLACE) {
-            what = String.format(Locale.ROOT, "Resize %d × %s → %d × %s", a.replicas, ScalingFormat.cores(a.cpuPerReplica), p.toReplicas, ScalingFormat.cores(p.toCpu));
+            what = ScalingFormat.fill("Resize %d × %s → %d × %s", a.replicas, ScalingFormat.cores(a.cpuPerReplica), p.toReplicas, ScalingFormat.cores(p.toCpu));
         } else {
-            what = String.format(Locale.ROOT, "%s %d → %d replicas", p.action == ScalingAction.SCALE_OUT ? "Scale out" : "Scale in", a.replicas, p.toReplicas);
+            what = ScalingFormat.fill("%s %d → %d replicas", p.action == ScalingAction.SCALE_OUT ? "Scale out" : "Scale in", a.replicas, p.toReplicas);
         }
         String label = Explanations.resourceLabel(p.resource);
         String why;
@@ -567,13 +567,13 @@ public final class ThresholdPolicy {
                 why = "now: " + label + " use already exceeds the allocation";
                 break;
             case SCALE_IN:
-                why = String.format(Locale.ROOT, "now: %s p%d stays under %s of the allocation", label, o.scaleInQuantile, ScalingFormat.pct(o.scaleInUtilization));
+                why = ScalingFormat.fill("now: %s p%d stays under %s of the allocation", label, o.scaleInQuantile, ScalingFormat.pct(o.scaleInUtilization));
                 break;
             case STORAGE:
                 why = "now: storage p99 nears exhaustion";
                 break;
             default:
-                why = String.format(Locale.ROOT, "at %s, ahead of %s p%d ÷ %s target", ScalingFormat.time(p.effectiveAt), label, o.provisionQuantile,
+                why = ScalingFormat.fill("at %s, ahead of %s p%d ÷ %s target", ScalingFormat.time(p.effectiveAt), label, o.provisionQuantile,
                         ScalingFormat.pct("memory".equals(p.resource) ? o.targetMemoryUtilization : o.targetCpuUtilization));
         }
         String first = drivers.isEmpty() ? "" : " (" + drivers.split("; ")[0] + ")";

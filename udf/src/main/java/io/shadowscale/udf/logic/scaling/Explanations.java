@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.shadowscale.schema.ForecastDriver;
+import io.shadowscale.udf.logic.ScalingFormat;
 
 /**
  * Words for the factors behind a command: the forecast's drivers (measured by the forecaster with
@@ -38,9 +39,8 @@ public final class Explanations {
 
     /** "campaign spring-sale: +31% CPU at 14:05Z". */
     public static String driver(ForecastDriver d) {
-        return String.format(Locale.ROOT, "%s: %s%.0f%% %s at %s", d.getName(), d.getRelativeEffect() >= 0 ? "+" : "−",
-                Math.abs(d.getRelativeEffect()) * 100, resourceLabel(d.getResource()),
-                HOUR_MINUTE.format(Instant.ofEpochMilli(d.getPeakAt().toEpochMilli())));
+        return d.getName() + ": " + (d.getRelativeEffect() >= 0 ? "+" : "−") + ScalingFormat.fixed(Math.abs(d.getRelativeEffect()) * 100, 0)
+                + "% " + resourceLabel(d.getResource()) + " at " + HOUR_MINUTE.format(Instant.ofEpochMilli(d.getPeakAt().toEpochMilli()));
     }
 
     /** Drivers joined with "; ", or "" when there are none. */
@@ -69,10 +69,10 @@ public final class Explanations {
     /** "+$0.12/h", "−$0.05/h", "±$0.00/h". */
     public static String costDelta(double perHour) {
         if (Math.abs(perHour) < 0.005) return "±$0.00/h";
-        return String.format(Locale.ROOT, "%s$%.2f/h", perHour > 0 ? "+" : "−", Math.abs(perHour));
+        return (perHour > 0 ? "+" : "−") + "$" + ScalingFormat.fixed(Math.abs(perHour), 2) + "/h";
     }
 
     public static String money(double perHour) {
-        return String.format(Locale.ROOT, "$%.3f/h", perHour);
+        return "$" + ScalingFormat.fixed(perHour, 3) + "/h";
     }
 }

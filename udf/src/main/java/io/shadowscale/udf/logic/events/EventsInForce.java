@@ -47,7 +47,7 @@ public final class EventsInForce {
                 calendar.add(e);
             }
         }
-        List<String> out = new ArrayList<>(CovariateBuilder.build(bucketStart, bucketMs, 1, zone, calendar).eventIds);
+        List<String> out = new ArrayList<>(CovariateBuilder.touching(bucketStart, bucketMs, 1, zone, calendar));
         out.addAll(trends);
         return out;
     }

@@ -88,4 +88,35 @@ class CovariateBuilderTest {
         Covariates c = CovariateBuilder.build(t("2026-11-27T18:00:00Z"), STEP, 12, ZoneOffset.UTC, List.of(sale));
         assertThat(c.get(0, Covariates.CAMPAIGN_INTENSITY)).isZero();
     }
+
+    /** The calendar columns are shared per zone and origin: interleaved zones, origins and horizons each get their own. */
+    @Test
+    void sharedCalendarsAreKeptApartByZoneOriginAndSteps() {
+        ZoneId ny = ZoneId.of("America/New_York"), tokyo = ZoneId.of("Asia/Tokyo");
+        long o1 = t("2026-11-28T05:55:00Z"), o2 = o1 + 7 * STEP;
+        Covariates a = CovariateBuilder.build(o1, STEP, 12, ny, List.of());
+        Covariates b = CovariateBuilder.build(o1, STEP, 12, tokyo, List.of());
+        Covariates c = CovariateBuilder.build(o2, STEP, 12, ny, List.of());
+        Covariates d = CovariateBuilder.build(o2, STEP, 6, ny, List.of());
+        Covariates e = CovariateBuilder.build(o1, 2 * STEP, 12, ny, List.of());
+        Covariates again = CovariateBuilder.build(o1, STEP, 12, ny, List.of());
+        check(a, o1, STEP, ny);
+        check(b, o1, STEP, tokyo);
+        check(c, o2, STEP, ny);
+        check(d, o2, STEP, ny);
+        check(e, o1, 2 * STEP, ny);
+        check(again, o1, STEP, ny);
+        assertThat(b.get(0, Covariates.WEEKEND)).isEqualTo(1.0); // Saturday 14:55 in Tokyo
+    }
+
+    /** Each step's hour and day-of-week angles, computed here from scratch. */
+    private static void check(Covariates c, long origin, long step, ZoneId zone) {
+        for (int s = 0; s < c.steps; s++) {
+            var local = java.time.ZonedDateTime.ofInstant(Instant.ofEpochMilli(origin + s * step + step / 2), zone);
+            double hour = local.getHour() + local.getMinute() / 60.0 + local.getSecond() / 3600.0;
+            double dow = local.getDayOfWeek().getValue() - 1 + hour / 24;
+            assertThat(c.get(s, Covariates.HOUR_COS)).as("step %d", s).isCloseTo(Math.cos(2 * Math.PI * hour / 24), offset(1e-12));
+            assertThat(c.get(s, Covariates.DOW_SIN)).as("step %d", s).isCloseTo(Math.sin(2 * Math.PI * dow / 7), offset(1e-12));
+        }
+    }
 }

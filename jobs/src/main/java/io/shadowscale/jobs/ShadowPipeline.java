@@ -66,9 +66,9 @@ import io.shadowscale.udf.model.Residual;
  *     │    ├─ residuals ─→ novelty → CEP patterns ────────────────→ anomalies
  *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
- *     ├─ (same subtask) every strategy simulated on actual use (shadow arms) → strategy outcomes
- *     │ CompactHorizon (what the pool and the orchestrator read)
+ *     │ CompactHorizon (what the pool, the orchestrator and the shadow arms read)
  *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows
+ *     ├─ keyBy → every strategy simulated on actual use (shadow arms) → strategy outcomes
  *  union(allocations, anomalies) keyBy → orchestrate ◄── broadcast ── control ──→ commands
  * </pre>
  *
@@ -235,7 +235,9 @@ public final class ShadowPipeline {
                 .keyBy(new PoolShadowAggregator.OfPool())
                 .process(new PoolShadowAggregator(options))
                 .uid("pool-shadows").name("Pool shadows (by region)");
-        out.strategyOutcomes = DataStreamUtils.reinterpretAsKeyedStream(horizons, new Keys.OfHorizon(), Types.STRING)
+        // its own task: off the forecaster's thread, which bounds the throughput (see StrategyEvaluator)
+        out.strategyOutcomes = compact
+                .keyBy(new Keys.OfCompact())
                 .process(new io.shadowscale.udf.StrategyEvaluator(options))
                 .uid("strategy-outcomes").name("Shadow arms: every strategy on every workload");
         out.enriched = enriched;

@@ -33,6 +33,11 @@ public final class Keys {
         @Override public String getKey(ShadowHorizon h) { return workload(h.getTenantId(), h.getWorkloadId()); }
     }
 
+    /** The workload key the compact form carries (the same string as {@link OfHorizon}'s). */
+    public static final class OfCompact implements KeySelector<io.shadowscale.udf.model.CompactHorizon, String> {
+        @Override public String getKey(io.shadowscale.udf.model.CompactHorizon c) { return c.key; }
+    }
+
     public static final class OfAllocation implements KeySelector<AllocationUpdate, String> {
         @Override public String getKey(AllocationUpdate a) { return workload(a.getTenantId(), a.getWorkloadId()); }
     }

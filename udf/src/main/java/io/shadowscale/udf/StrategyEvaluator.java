@@ -7,11 +7,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.schema.StrategyOutcome;
 import io.shadowscale.udf.logic.ab.ArmState;
 import io.shadowscale.udf.logic.ab.ShadowArms;
 import io.shadowscale.udf.logic.ab.StrategyCatalog;
+import io.shadowscale.udf.model.CompactHorizon;
 
 /**
  * Shadow arms of the A/B test: every strategy of the catalogue simulated on every workload's
@@ -19,8 +19,13 @@ import io.shadowscale.udf.logic.ab.StrategyCatalog;
  * workload and hour for the {@code strategy_outcomes} table. Keyed by workload; state (one
  * {@link ArmState} per strategy) is dropped after {@link ShadowOptions#idleStateTimeoutMs}
  * without forecasts, when the open hour is written out.
+ *
+ * <p>It reads the {@link CompactHorizon} across its own keyBy ({@link Keys.OfCompact}) rather
+ * than chaining to the forecaster: the arms run the scaling policy once per strategy and
+ * bucket, and on the forecaster's task they were 15% of the samples of the thread that bounds
+ * the job's throughput at parallelism 1; the compact form carries all the policy reads.
  */
-public class StrategyEvaluator extends KeyedProcessFunction<String, ShadowHorizon, StrategyOutcome> {
+public class StrategyEvaluator extends KeyedProcessFunction<String, CompactHorizon, StrategyOutcome> {
 
     public static final ValueStateDescriptor<ArmState[]> ARMS =
             new ValueStateDescriptor<>("strategy-arms", TypeInformation.of(ArmState[].class));
@@ -43,14 +48,14 @@ public class StrategyEvaluator extends KeyedProcessFunction<String, ShadowHorizo
     }
 
     @Override
-    public void processElement(ShadowHorizon h, Context ctx, Collector<StrategyOutcome> out) throws Exception {
+    public void processElement(CompactHorizon c, Context ctx, Collector<StrategyOutcome> out) throws Exception {
         ArmState[] s = state.value();
         if (s == null || s.length != arms.names().size()) {
             s = arms.newState();
         }
-        arms.observe(s, h).forEach(out::collect);
+        arms.observe(s, c.toHorizon()).forEach(out::collect);
         state.update(s);
-        idleTimer.touch(ctx.timerService(), h.getGeneratedAt().toEpochMilli() + options.idleStateTimeoutMs);
+        idleTimer.touch(ctx.timerService(), c.generatedAt + options.idleStateTimeoutMs);
     }
 
     @Override

@@ -20,12 +20,12 @@ class StrategyEvaluatorTest {
     @Test
     void everyStrategyGetsAnOutcomePerHourAndIdleStateIsDroppedWithTheOpenHour() throws Exception {
         ShadowOptions o = ShadowOptions.defaults();
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new StrategyEvaluator(o)), new Keys.OfHorizon(), Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new StrategyEvaluator(o)), new Keys.OfCompact(), Types.STRING);
         h.open();
         long t0 = Instant.parse("2026-11-27T10:00:00Z").toEpochMilli();
         for (int b = 1; b <= 18; b++) { // 10:00 to 11:30
             ShadowHorizon s = TestData.horizon("acme", "web", t0 + b * BUCKET, 3.0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3);
-            h.processElement(new StreamRecord<>(s, t0 + b * BUCKET - 1));
+            h.processElement(new StreamRecord<>(TestData.compact(s), t0 + b * BUCKET - 1));
         }
         int strategies = o.strategyCatalog().names().size();
         List<StrategyOutcome> out = h.extractOutputValues();

@@ -114,6 +114,27 @@ class CompactHorizonTest {
         assertThat(commands).as("the sequence exercises several decisions").isGreaterThanOrEqualTo(3);
     }
 
+    /** The shadow arms (every strategy's policy, simulated) score the rebuilt horizons as the forecaster's: same outcomes. */
+    @Test
+    void theShadowArmsScoreTheSameOnTheRebuiltHorizon() {
+        ShadowOptions o = ThresholdPolicyTest.skeletonOptions();
+        var arms = new io.shadowscale.udf.logic.ab.ShadowArms(o.strategyCatalog(), o);
+        var original = arms.newState();
+        var rebuilt = arms.newState();
+        List<io.shadowscale.schema.StrategyOutcome> a = new ArrayList<>(), b = new ArrayList<>();
+        for (int k = 0; k < 60; k++) {
+            double cpu = k < 10 ? 2.0 : k < 14 ? 9.0 : k < 20 ? 3.0 : 0.3;
+            ShadowHorizon h = horizon(T0 + k * BUCKET, cpu, cpu * 1.2, k == 16 ? 5e9 : 0, "eu-west");
+            a.addAll(arms.observe(original, h));
+            b.addAll(arms.observe(rebuilt, TestData.compact(h).toHorizon()));
+        }
+        a.addAll(arms.flush(original, "acme", "web"));
+        b.addAll(arms.flush(rebuilt, "acme", "web"));
+        assertThat(b).isEqualTo(a);
+        assertThat(a.size()).as("outcomes of several hours and strategies").isGreaterThan(arms.names().size());
+        assertThat(a.stream().mapToInt(x -> x.getActions()).sum()).as("the strategies acted").isPositive();
+    }
+
     @Test
     void isSerialisedByItsOwnSerializerAlsoInsideTheOrchestratorInput() {
         assertThat(TypeInformation.of(CompactHorizon.class)).isInstanceOf(CompactHorizonSerializer.Info.class);

@@ -76,6 +76,11 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
 
     public static final ValueStateDescriptor<WorkloadForecastState> STATE =
             new ValueStateDescriptor<>("scorer", TypeInformation.of(WorkloadForecastState.class));
+    /**
+     * The idle expiry that versions before the state's own last bucket decided it was written on
+     * every bucket; no longer written (the expiry follows from the state, one state lookup less per
+     * bucket), only cleared with the state, so savepoints of those versions leave nothing behind.
+     */
     public static final ValueStateDescriptor<Long> IDLE_TIMER = new ValueStateDescriptor<>("idle-timer", Types.LONG);
     public static final ListStateDescriptor<CohortPrior> PRIORS =
             new ListStateDescriptor<>("cohort-priors", TypeInformation.of(CohortPrior.class));
@@ -173,13 +178,18 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
         }
         EnrichedRollup in = element.getValue();
         WorkloadForecastState s = state.value();
-        if (s == null) s = logic.newState();
+        boolean first = s == null;
+        if (first) s = logic.newState();
         ModelRegistry.Choice choice = registry.resolve(in.rollup.getTenantId(), in.tags, (String) key);
         WorkloadScoring.Request request = logic.observe(s, in, choice.model(), choice.reason(),
                 r -> output.collect(Descriptors.RESIDUALS, element.hasTimestamp() ? new StreamRecord<>(r, element.getTimestamp()) : new StreamRecord<>(r)));
         if (request == null) return; // a duplicate bucket
-        state.update(s);
-        extendIdleTimer(request.bucketStart() + options.bucketMs + options.idleStateTimeoutMs);
+        if (first) {
+            // the workload's one idle timer; onEventTime moves it on from the state's last bucket
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, idleExpiry(s));
+        }
+        // the state is written when the request completes (below, or in flush, which runs before
+        // the next bucket of this key, the watermark's timers and the checkpoint barrier)
         if (request.model == null) {
             emit(logic.complete(request, null, 0, null), element.hasTimestamp(), element.getTimestamp());
             state.update(s);
@@ -286,36 +296,24 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        Long at = idleAt.value();
-        if (at == null) return;
-        if (at > timer.getTimestamp()) {
+        WorkloadForecastState s = state.value();
+        if (s != null && idleExpiry(s) > timer.getTimestamp()) {
             // buckets came since the timer was armed: arm it again at the latest expiry
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, idleExpiry(s));
             return;
         }
         state.clear();
         idleAt.clear();
     }
 
+    /** When the workload's state goes if no bucket follows its last one. */
+    private long idleExpiry(WorkloadForecastState s) {
+        return s.forecaster.lastBucketStart + options.bucketMs + options.idleStateTimeoutMs;
+    }
+
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
         // no keyed processing-time timers
-    }
-
-    /**
-     * Records the workload's idle expiry. One timer per workload: armed at the first bucket, and
-     * re-armed from the recorded expiry when it fires ({@link #onEventTime}) rather than moved on
-     * every bucket (a delete and an insert in the timer queue per bucket). {@code idleAt} holds
-     * the latest expiry; the timer is at or before it.
-     */
-    private void extendIdleTimer(long expiry) throws Exception {
-        Long recorded = idleAt.value();
-        if (recorded == null) {
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, expiry);
-            idleAt.update(expiry);
-        } else if (expiry > recorded) {
-            idleAt.update(expiry);
-        }
     }
 
     private static String host() {

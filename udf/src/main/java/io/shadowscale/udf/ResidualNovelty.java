@@ -87,10 +87,11 @@ public class ResidualNovelty extends KeyedProcessFunction<String, Residual, Resi
         double[] s = state.value();
         if (s == null) {
             s = newState();
+            // the key's one idle timer: state and timer are dropped together, so a key with state has one
+            idleTimer.armIfNone(ctx.timerService(), r.bucketStart + idleMs);
         }
         score(scorer, s, r);
         state.update(s);
-        idleTimer.armIfNone(ctx.timerService(), r.bucketStart + idleMs);
         out.collect(r);
     }
 

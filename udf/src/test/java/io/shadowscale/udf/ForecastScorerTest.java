@@ -119,10 +119,10 @@ class ForecastScorerTest {
         try (var h = harness(o)) {
             for (int b = 0; b < 20; b++) send(h, rollup("a", "w", T0 + b * BUCKET, cpu(b)));
             send(h, rollup("b", "w", T0 + 200 * BUCKET, 2.0));
-            assertThat(h.numKeyedStateEntries()).isEqualTo(4); // scorer state + idle timer for each
+            assertThat(h.numKeyedStateEntries()).as("the scorer state of each; the idle expiry follows from it").isEqualTo(2);
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
             h.processBothWatermarks(new Watermark(T0 + 20 * BUCKET + o.idleStateTimeoutMs));
-            assertThat(h.numKeyedStateEntries()).as("a is idle for a day, b is not").isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).as("a is idle for a day, b is not").isEqualTo(1);
             h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
@@ -138,18 +138,19 @@ class ForecastScorerTest {
             for (int b = 0; b < 20; b++) {
                 send(h, rollup("a", "w", T0 + b * BUCKET, cpu(b)));
                 h.processBothWatermarks(new Watermark(T0 + (b + 1) * BUCKET - 1));
-                assertThat(h.numKeyedStateEntries()).as("bucket %d: state kept while buckets arrive", b).isEqualTo(2);
+                assertThat(h.numKeyedStateEntries()).as("bucket %d: state kept while buckets arrive", b).isEqualTo(1);
                 assertThat(h.numEventTimeTimers()).as("one timer per workload").isEqualTo(1);
             }
             long lastExpiry = T0 + 20 * BUCKET + o.idleStateTimeoutMs;
             h.processBothWatermarks(new Watermark(lastExpiry - 1));
-            assertThat(h.numKeyedStateEntries()).as("not idle for the whole timeout yet").isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).as("not idle for the whole timeout yet").isEqualTo(1);
             h.processBothWatermarks(new Watermark(lastExpiry));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
             // forgotten: the next bucket starts from nothing (no residual against the old forecasts)
             send(h, rollup("a", "w", T0 + 40 * BUCKET, 2.0));
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
         }
     }
 

@@ -41,6 +41,15 @@ public final class ShadowAssembly {
      */
     public static List<ForecastDriver> applyEvents(EventEffect effect, EventEffect.Campaigns campaigns, ForecasterState s,
                                                    Forecast f, long bucketMs) {
+        return applyEvents(effect, campaigns, s, f, bucketMs, null, null);
+    }
+
+    /**
+     * The same with the history's means taken already ({@link #historyMeans} on the same state),
+     * or null to take them here.
+     */
+    public static List<ForecastDriver> applyEvents(EventEffect effect, EventEffect.Campaigns campaigns, ForecasterState s,
+                                                   Forecast f, long bucketMs, double[] recent, double[] dayMean) {
         // the p50 before campaign effects (apply changes f only when there are campaigns)
         double[][] campaignFree = f.p50;
         if (campaigns.count() > 0) {
@@ -50,19 +59,31 @@ public final class ShadowAssembly {
             }
         }
         List<ForecastDriver> drivers = new ArrayList<>(effect.apply(f, campaigns));
-        int hour = (int) Math.max(1, 3_600_000L / bucketMs);
-        // the history drivers describe CPU and memory only: the other means are not computed
-        double[] recent = new double[Resource.COUNT], dayMean = new double[Resource.COUNT];
-        java.util.Arrays.fill(recent, Double.NaN);
-        java.util.Arrays.fill(dayMean, Double.NaN);
-        for (Resource r : EventEffect.HISTORY_RESOURCES) {
-            s.recentAndDayMean(r.ordinal(), hour, bucketMs, recent, dayMean);
+        if (recent == null) {
+            recent = new double[Resource.COUNT];
+            dayMean = new double[Resource.COUNT];
+            historyMeans(s, bucketMs, recent, dayMean);
         }
         drivers.addAll(EventEffect.historyDrivers(f, recent, dayMean, campaignFree));
         if (drivers.size() > 1) {
             drivers.sort(EventEffect.BY_SIZE);
         }
         return drivers.size() > MAX_DRIVERS ? new ArrayList<>(drivers.subList(0, MAX_DRIVERS)) : drivers;
+    }
+
+    /**
+     * The last hour's and the day's mean of each resource the history drivers describe (CPU and
+     * memory; NaN for the others) into {@code recent} and {@code dayMean}: a walk over the day's
+     * ring, so the scorer takes them while it builds the model's features from the same ring
+     * (in cache then) rather than when the batch completes.
+     */
+    public static void historyMeans(ForecasterState s, long bucketMs, double[] recent, double[] dayMean) {
+        int hour = (int) Math.max(1, 3_600_000L / bucketMs);
+        java.util.Arrays.fill(recent, Double.NaN);
+        java.util.Arrays.fill(dayMean, Double.NaN);
+        for (Resource r : EventEffect.HISTORY_RESOURCES) {
+            s.recentAndDayMean(r.ordinal(), hour, bucketMs, recent, dayMean);
+        }
     }
 
     /** Which forecaster answered: model id and version, and why the fallback did (null when the model did). */

@@ -72,6 +72,8 @@ public final class WorkloadScoring {
         public final OnnxQuantileModel model;
         final String reason;
         final double[] scales = new double[ModelForecaster.ROWS];
+        /** The history drivers' means ({@link ShadowAssembly#historyMeans}), taken with the features; null until then. */
+        double[] recent, dayMean;
 
         Request(EnrichedRollup in, WorkloadForecastState state, double[] actual, Forecast fallbackForecast, OnnxQuantileModel model, String reason) {
             this.in = in;
@@ -139,6 +141,10 @@ public final class WorkloadScoring {
     /** Writes the request's {@link ModelForecaster#ROWS} feature rows at {@code offset} (floats) of {@code batch}. */
     public void features(Request q, float[] batch, int offset) {
         ModelForecaster.features(q.state.forecaster, bucketMs, batch, offset, q.scales, 0);
+        // the same ring again while it is in cache: when the batch completes, many other workloads' came since
+        q.recent = new double[Resource.COUNT];
+        q.dayMean = new double[Resource.COUNT];
+        ShadowAssembly.historyMeans(q.state.forecaster, bucketMs, q.recent, q.dayMean);
     }
 
     /**
@@ -190,7 +196,7 @@ public final class WorkloadScoring {
         }
         // campaigns ahead move either forecast, model or fallback, and say what they did
         EnrichedRollup in = q.in;
-        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect, campaigns, s.forecaster, f, bucketMs);
+        List<ForecastDriver> drivers = ShadowAssembly.applyEvents(eventEffect, campaigns, s.forecaster, f, bucketMs, q.recent, q.dayMean);
         if (reference != f) {
             eventEffect.apply(reference, campaigns);
         }

@@ -90,7 +90,7 @@ class WorkloadScoringTest {
             Map<Long, double[]> ownAtLag = new HashMap<>();
             int lag = ForecasterState.REFERENCE_LAG;
             Random rnd = new Random(3);
-            int answered = 0, checked = 0, moved = 0;
+            int answered = 0, checked = 0, moved = 0, withDrivers = 0;
             long t = T0;
             for (int i = 0; i < 700; i++) {
                 t += BUCKET;
@@ -119,7 +119,12 @@ class WorkloadScoringTest {
                 Forecast own = ModelForecaster.decode(out, 0, q.scales, 0, t, BUCKET).forecast;
                 ownAtLag.put(own.targetTime(lag - 1), new double[] {own.p50[lag - 1][0], own.p90[lag - 1][0], own.p99[lag - 1][0]});
                 Forecast expected = cal.apply(calibration, comb.apply(combination, own));
+                // the drivers from the history as it is at completion (the scorer takes its means with the features)
+                var drivers = ShadowAssembly.applyEvents(new EventEffect(EventEffect.DEFAULT_ELASTICITY), EventEffect.Campaigns.NONE,
+                        state.forecaster, cal.apply(calibration, comb.apply(combination, own)), BUCKET);
                 ShadowHorizon h = scoring.complete(q, out, 0, null);
+                assertThat(h.getDrivers()).as("bucket %d", i).isEqualTo(drivers);
+                if (!drivers.isEmpty()) withDrivers++;
                 for (int step = 0; step < ModelFeatures.HORIZON; step++) {
                     ResourceShadow s = h.getSteps().get(step);
                     assertThat(s.getFallback()).isFalse();
@@ -134,6 +139,7 @@ class WorkloadScoringTest {
             assertThat(answered).isGreaterThan(600);
             assertThat(checked).isGreaterThan(600);
             assertThat(moved).as("steps the combination moved off the model").isGreaterThan(1000);
+            assertThat(withDrivers).as("buckets whose history drove the forecast").isGreaterThan(100);
         }
     }
 

@@ -40,7 +40,7 @@ class TypeInfoTest {
 
     @ParameterizedTest(name = "{0} is a POJO without generic fields")
     @ValueSource(classes = {RawTelemetry.class, DeadLetter.class, Residual.class, BucketAccumulator.class,
-            ForecasterState.class, AllocationState.class, EnrichedRollup.class, ProfileState.class,
+            ForecasterState.class, AllocationState.class, ProfileState.class,
             io.shadowscale.udf.logic.forecast.WorkloadForecastState.class, io.shadowscale.udf.logic.forecast.CalibrationState.class,
             io.shadowscale.udf.logic.forecast.CombinationState.class,
             io.shadowscale.udf.logic.forecast.CohortPrior.class, io.shadowscale.udf.model.OrchestratorInput.class,

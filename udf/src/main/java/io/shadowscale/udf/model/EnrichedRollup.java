@@ -3,14 +3,17 @@ package io.shadowscale.udf.model;
 import java.util.Arrays;
 import java.util.Objects;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import io.shadowscale.schema.TelemetryRollup;
 
 /**
  * A closed bucket on its way to the forecaster, with the covariates of the horizon that follows
  * it ({@code io.shadowscale.udf.logic.events.Covariates}): {@code covariates[step * features + f]},
- * feature names in {@code Covariates.FEATURES}. A POJO of the Avro rollup and primitive arrays, so
- * Flink never falls back to Kryo for it.
+ * feature names in {@code Covariates.FEATURES}. Serialised field by field by
+ * {@link EnrichedRollupSerializer}.
  */
+@TypeInfo(EnrichedRollupSerializer.Factory.class)
 public class EnrichedRollup {
     public TelemetryRollup rollup;
     /** Start of the first step: the end of the rollup's bucket. */

@@ -114,7 +114,15 @@ public final class BenchRunner {
         int head = s.parallelisms.get(0);
         double measured = runs.stream().filter(r -> r.parallelism() == head && r.graph().equals("pipeline"))
                 .mapToDouble(Run::eps).min().orElse(workloads.count());
-        Run latency = s.latencyTicks > 0 ? paced(workloads, head, s.latencyRate > 0 ? s.latencyRate : measured / 2) : null;
+        // the paced run sees a handful of bursts: with --repeat it runs as often and its latencies are pooled
+        Run latency = null;
+        for (int i = 0; s.latencyTicks > 0 && i < s.repeat; i++) {
+            Run r = paced(workloads, head, s.latencyRate > 0 ? s.latencyRate : measured / 2);
+            if (latency != null) {
+                latency.latencyMs().forEach((ms, n) -> r.latencyMs().merge(ms, n, Integer::sum));
+            }
+            latency = r;
+        }
         State state = s.stateWorkloads > 0 ? state() : null;
         return new Report(s, runs, latency, state, profile);
     }

@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Parallelisms to run, e.g. 1,2 (default: ${DEFAULT-VALUE}); the first is the headline.")
     List<Integer> parallelisms = new ArrayList<>();
 
-    @Option(names = "--repeat", defaultValue = "1", description = "Runs of each graph per parallelism, alternating; medians reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", defaultValue = "1", description = "Runs of each graph per parallelism, alternating; medians reported; the paced latency run as often, its latencies pooled (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--warmup-samples", defaultValue = "-1",

@@ -106,6 +106,9 @@ public final class ModelRegistry {
 
     /** The model for a workload (tags sorted, as the profiler gives them). */
     public Choice resolve(String tenantId, String[] tags, String workloadKey) {
+        if (scopes.isEmpty()) {
+            return fallback; // no release accepted yet: the default for every workload, without hashing its key
+        }
         int bucket = rolloutBucket(workloadKey);
         OnnxQuantileModel m = pick(scopes.get("tenant:" + tenantId), bucket);
         if (m == null && tags != null) {

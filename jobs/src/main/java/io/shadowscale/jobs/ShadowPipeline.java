@@ -67,8 +67,8 @@ import io.shadowscale.udf.model.Residual;
  *     │    └─ refused releases ───────────────────────────────────→ model alerts
  *     │ ShadowHorizon ──── steps ─────────────────────────────────→ shadows
  *     │ CompactHorizon (what the pool, the orchestrator and the shadow arms read)
+ *  keyBy → relay ── every strategy simulated on actual use (shadow arms) → strategy outcomes
  *     ├─ keyBy(region) → pool sums (members not peaking together) ─→ pool shadows
- *     ├─ keyBy → every strategy simulated on actual use (shadow arms) → strategy outcomes
  *  union(allocations, anomalies) keyBy → orchestrate ◄── broadcast ── control ──→ commands
  * </pre>
  *
@@ -200,8 +200,13 @@ public final class ShadowPipeline {
 
         // what the pool and the orchestrator read of each horizon, built once and chained to the
         // forecaster: it crosses their keyBy's instead of the Avro ShadowHorizon (see CompactHorizon)
-        SingleOutputStreamOperator<CompactHorizon> compact = horizons
+        SingleOutputStreamOperator<CompactHorizon> compactHere = horizons
                 .map(CompactHorizon::of).returns(CompactHorizon.class).uid("compact-shadows").name("Compact shadows");
+        // one edge out of the forecaster's task (the thread that bounds the job); the arms chain to
+        // the relay, and the edges to the orchestrator and the pool leave from its task
+        SingleOutputStreamOperator<CompactHorizon> compact = compactHere
+                .keyBy(new Keys.OfCompact())
+                .map(c -> c).returns(CompactHorizon.class).uid("relay-shadows").name("Relay compact shadows");
         DataStream<OrchestratorInput> orchestratorInput = compact
                 .map(OrchestratorInput::of).returns(OrchestratorInput.class).uid("orchestrator-shadows").name("Shadows to orchestrator")
                 .union(allocations.assignTimestampsAndWatermarks(
@@ -236,8 +241,7 @@ public final class ShadowPipeline {
                 .process(new PoolShadowAggregator(options))
                 .uid("pool-shadows").name("Pool shadows (by region)");
         // its own task: off the forecaster's thread, which bounds the throughput (see StrategyEvaluator)
-        out.strategyOutcomes = compact
-                .keyBy(new Keys.OfCompact())
+        out.strategyOutcomes = DataStreamUtils.reinterpretAsKeyedStream(compact, new Keys.OfCompact(), Types.STRING)
                 .process(new io.shadowscale.udf.StrategyEvaluator(options))
                 .uid("strategy-outcomes").name("Shadow arms: every strategy on every workload");
         out.enriched = enriched;

@@ -5,11 +5,9 @@ import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.Map;
 
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -178,27 +176,10 @@ public final class CompactHorizonSerializer extends TypeSerializerSingleton<Comp
         }
     }
 
-    /** The type of {@link CompactHorizon} (picked up from its {@code @TypeInfo}), also as a POJO field. */
-    public static final class Info extends TypeInformation<CompactHorizon> {
-        private static final long serialVersionUID = 1L;
-
-        @Override public boolean isBasicType() { return false; }
-        @Override public boolean isTupleType() { return false; }
-        @Override public int getArity() { return 1; }
-        @Override public int getTotalFields() { return 1; }
-        @Override public Class<CompactHorizon> getTypeClass() { return CompactHorizon.class; }
-        @Override public boolean isKeyType() { return false; }
-        @Override public TypeSerializer<CompactHorizon> createSerializer(SerializerConfig config) { return INSTANCE; }
-        @Override public String toString() { return "CompactHorizon"; }
-        @Override public boolean equals(Object o) { return o instanceof Info; }
-        @Override public int hashCode() { return Info.class.hashCode(); }
-        @Override public boolean canEqual(Object o) { return o instanceof Info; }
-    }
-
     public static final class Factory extends TypeInfoFactory<CompactHorizon> {
         @Override
         public TypeInformation<CompactHorizon> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
-            return new Info();
+            return new SingletonTypeInfo<>(CompactHorizon.class, INSTANCE);
         }
     }
 }

@@ -6,11 +6,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -239,27 +237,10 @@ public final class EnrichedRollupSerializer extends TypeSerializerSingleton<Enri
         }
     }
 
-    /** The type of {@link EnrichedRollup} (picked up from its {@code @TypeInfo}). */
-    public static final class Info extends TypeInformation<EnrichedRollup> {
-        private static final long serialVersionUID = 1L;
-
-        @Override public boolean isBasicType() { return false; }
-        @Override public boolean isTupleType() { return false; }
-        @Override public int getArity() { return 1; }
-        @Override public int getTotalFields() { return 1; }
-        @Override public Class<EnrichedRollup> getTypeClass() { return EnrichedRollup.class; }
-        @Override public boolean isKeyType() { return false; }
-        @Override public TypeSerializer<EnrichedRollup> createSerializer(SerializerConfig config) { return INSTANCE; }
-        @Override public String toString() { return "EnrichedRollup"; }
-        @Override public boolean equals(Object o) { return o instanceof Info; }
-        @Override public int hashCode() { return Info.class.hashCode(); }
-        @Override public boolean canEqual(Object o) { return o instanceof Info; }
-    }
-
     public static final class Factory extends TypeInfoFactory<EnrichedRollup> {
         @Override
         public TypeInformation<EnrichedRollup> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
-            return new Info();
+            return new SingletonTypeInfo<>(EnrichedRollup.class, INSTANCE);
         }
     }
 }

@@ -137,8 +137,8 @@ class CompactHorizonTest {
 
     @Test
     void isSerialisedByItsOwnSerializerAlsoInsideTheOrchestratorInput() {
-        assertThat(TypeInformation.of(CompactHorizon.class)).isInstanceOf(CompactHorizonSerializer.Info.class);
+        assertThat(TypeInformation.of(CompactHorizon.class)).isEqualTo(new SingletonTypeInfo<>(CompactHorizon.class, CompactHorizonSerializer.INSTANCE));
         PojoTypeInfo<?> input = (PojoTypeInfo<?>) TypeInformation.of(OrchestratorInput.class);
-        assertThat(input.getTypeAt(input.getFieldIndex("horizon"))).isInstanceOf(CompactHorizonSerializer.Info.class);
+        assertThat(input.getTypeAt(input.getFieldIndex("horizon"))).isEqualTo(new SingletonTypeInfo<>(CompactHorizon.class, CompactHorizonSerializer.INSTANCE));
     }
 }

@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -22,16 +21,11 @@ import io.shadowscale.schema.ForecastDriver;
  * once. Used on the network only (no operator keeps a {@code CompactHorizon} in state); the
  * snapshot is there because Flink asks every serializer for one.
  */
-public final class CompactHorizonSerializer extends TypeSerializerSingleton<CompactHorizon> {
+public final class CompactHorizonSerializer extends RecordSerializer<CompactHorizon> {
 
     private static final long serialVersionUID = 1L;
     public static final CompactHorizonSerializer INSTANCE = new CompactHorizonSerializer();
     private static final DriverKind[] KINDS = DriverKind.values();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public CompactHorizon createInstance() {
@@ -63,16 +57,6 @@ public final class CompactHorizonSerializer extends TypeSerializerSingleton<Comp
                     d.getPeakAt(), d.getRelativeEffect(), d.getAbsoluteEffect());
         }
         return c;
-    }
-
-    @Override
-    public CompactHorizon copy(CompactHorizon from, CompactHorizon reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -153,16 +137,6 @@ public final class CompactHorizonSerializer extends TypeSerializerSingleton<Comp
             c.drivers[i] = d;
         }
         return c;
-    }
-
-    @Override
-    public CompactHorizon deserialize(CompactHorizon reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -10,7 +10,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -29,17 +28,12 @@ import io.shadowscale.schema.TelemetryRollup;
  * schema's field count this writes: {@code EnrichedRollupSerializerTest} fails when the schema
  * gains a field, so a new field cannot be dropped silently on the way.
  */
-public final class EnrichedRollupSerializer extends TypeSerializerSingleton<EnrichedRollup> {
+public final class EnrichedRollupSerializer extends RecordSerializer<EnrichedRollup> {
 
     private static final long serialVersionUID = 1L;
     public static final EnrichedRollupSerializer INSTANCE = new EnrichedRollupSerializer();
     /** The fields of {@link TelemetryRollup} written below, in schema order. */
     public static final int ROLLUP_FIELDS = 18;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public EnrichedRollup createInstance() {
@@ -72,16 +66,6 @@ public final class EnrichedRollupSerializer extends TypeSerializerSingleton<Enri
 
     private static String[] clone(String[] a) {
         return a == null ? null : a.clone();
-    }
-
-    @Override
-    public EnrichedRollup copy(EnrichedRollup from, EnrichedRollup reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -214,16 +198,6 @@ public final class EnrichedRollupSerializer extends TypeSerializerSingleton<Enri
         String[] a = new String[n];
         for (int i = 0; i < n; i++) a[i] = StringValue.readString(in);
         return a;
-    }
-
-    @Override
-    public EnrichedRollup deserialize(EnrichedRollup reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

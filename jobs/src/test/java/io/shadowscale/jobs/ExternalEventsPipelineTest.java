@@ -36,6 +36,8 @@ class ExternalEventsPipelineTest {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final long MIN = 60_000L;
+    /** Counted down when the campaign leaves its source (same JVM: the MiniCluster's tasks). */
+    static final java.util.concurrent.CountDownLatch CAMPAIGN_SENT = new java.util.concurrent.CountDownLatch(1);
     static final Instant T0 = Instant.parse("2026-11-27T00:00:00Z");
     static final Instant CAMPAIGN_START = T0.plusSeconds(2 * 3600), CAMPAIGN_END = T0.plusSeconds(3 * 3600);
 
@@ -67,7 +69,15 @@ class ExternalEventsPipelineTest {
         ShadowPipeline.Outputs out = ShadowPipeline.build(env, new ShadowPipeline.Sources() {
             @Override
             public DataStream<RawTelemetry> telemetry(StreamExecutionEnvironment e, WatermarkStrategy<RawTelemetry> watermarks) {
-                return e.fromData(raw, TypeInformation.of(RawTelemetry.class)).setParallelism(1).assignTimestampsAndWatermarks(watermarks);
+                // the telemetry waits for the campaign to be sent: the profiler applies events as
+                // they arrive, and a campaign source deployed late would otherwise lose the race
+                // to the first rollups (all of them close at the first watermark)
+                return e.fromData(raw, TypeInformation.of(RawTelemetry.class)).setParallelism(1)
+                        .map(r -> {
+                            CAMPAIGN_SENT.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                            return r;
+                        }).returns(RawTelemetry.class).setParallelism(1)
+                        .assignTimestampsAndWatermarks(watermarks);
             }
 
             @Override
@@ -77,7 +87,11 @@ class ExternalEventsPipelineTest {
 
             @Override
             public DataStream<ExternalEvent> externalEvents(StreamExecutionEnvironment e) {
-                return e.fromData(List.of(campaign), TypeInformation.of(ExternalEvent.class)).setParallelism(1);
+                return e.fromData(List.of(campaign), TypeInformation.of(ExternalEvent.class)).setParallelism(1)
+                        .map(c -> {
+                            CAMPAIGN_SENT.countDown();
+                            return c;
+                        }).returns(ExternalEvent.class).setParallelism(1);
             }
         }, options);
 

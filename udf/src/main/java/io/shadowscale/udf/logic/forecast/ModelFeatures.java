@@ -142,6 +142,22 @@ public final class ModelFeatures {
      * read from a ring as in {@link #build(double[], int, int, int, long, int, float[], int)}.
      */
     static double series(double[] ring, int base, int season, int newest, float[] out, int offset) {
+        return series(ring, base, season, newest, out, offset, null, 0);
+    }
+
+    /** Sums a walk over the day records into {@code sums} (see {@link #series(double[], int, int, int, float[], int, double[], int)}). */
+    static final int SUMS = 4, HOUR_SUM = 0, HOUR_KNOWN = 1, DAY_SUM = 2, DAY_KNOWN = 3;
+
+    /** A day's hour of buckets: the recent window of the history means {@code sums} records. */
+    static final int HOUR = 12;
+
+    /**
+     * The same, also writing into {@code sums[at..at+SUMS)} the sum and count of the known values of
+     * the newest {@link #HOUR} buckets and of the day, newest first — the additions, in the same
+     * order, of {@code ForecasterState.recentAndDayMean} (which needs them for the forecast's
+     * drivers and would otherwise walk the ring again) as long as the values are finite.
+     */
+    static double series(double[] ring, int base, int season, int newest, float[] out, int offset, double[] sums, int at) {
         // lags 0 .. n-1 are in the ring; older ones are unknown
         int n = Math.min(DAY, season);
         int oldest = newest - (n - 1);
@@ -150,10 +166,10 @@ public final class ModelFeatures {
         // a day whose oldest bucket is missing (a workload in its first day, the common gap) goes
         // straight to the general path instead of a full walk that would end in NaN
         if (n == DAY && !Double.isNaN(ring[base + oldest])) {
-            double scale = gapFreeDay(ring, base, oldest, run, out, offset);
+            double scale = gapFreeDay(ring, base, oldest, run, out, offset, sums, at);
             if (!Double.isNaN(scale)) return scale;
         }
-        return anyDay(ring, base, season, newest, n, oldest, out, offset);
+        return anyDay(ring, base, season, newest, n, oldest, out, offset, sums, at);
     }
 
     /**
@@ -161,7 +177,7 @@ public final class ModelFeatures {
      * (NaN propagates, so a NaN sum means a gap — or infinities — and the general path answers),
      * two independent add chains the CPU overlaps, no filling. Returns the scale, or NaN.
      */
-    private static double gapFreeDay(double[] ring, int base, int oldest, int run, float[] out, int offset) {
+    private static double gapFreeDay(double[] ring, int base, int oldest, int run, float[] out, int offset, double[] sums, int at) {
         // newest first for the sum, oldest first for the steps, as build() adds them
         double sum = 0, max = 0, steps = 0;
         int down = base + (run == DAY ? oldest + DAY - 1 : DAY - run - 1), up = base + oldest;
@@ -181,8 +197,16 @@ public final class ModelFeatures {
             double w = ring[up];
             steps += Math.abs(w - before);
             before = w;
+            if (j == HOUR - 1 && sums != null) {
+                sums[at + HOUR_SUM] = sum;
+                sums[at + HOUR_KNOWN] = HOUR;
+            }
         }
         if (Double.isNaN(sum) || Double.isNaN(steps)) return Double.NaN;
+        if (sums != null) {
+            sums[at + DAY_SUM] = sum;
+            sums[at + DAY_KNOWN] = DAY;
+        }
         double scale = sum / DAY;
         scale = Math.max(scale, MIN_SCALE * max);
         if (!(scale > 0)) scale = 1;
@@ -197,7 +221,8 @@ public final class ModelFeatures {
     }
 
     /** Any day: gaps, a ring shorter than the day. */
-    private static double anyDay(double[] ring, int base, int season, int newest, int n, int oldest, float[] out, int offset) {
+    private static double anyDay(double[] ring, int base, int season, int newest, int n, int oldest, float[] out, int offset,
+                                 double[] sums, int at) {
         // One walk, two independent sums (so the CPU overlaps their add latencies), each in the
         // order build() adds: the day's known values newest first, the one-step changes oldest first.
         double sum = 0, max = 0, first = Double.NaN, steps = 0, before = Double.NaN;
@@ -232,6 +257,18 @@ public final class ModelFeatures {
             before = w;
             down = down == downEnd ? upEnd : down - 1;
             up = up == upEnd ? downEnd : up + 1;
+            if (j == HOUR - 1 && sums != null) {
+                sums[at + HOUR_SUM] = sum;
+                sums[at + HOUR_KNOWN] = known;
+            }
+        }
+        if (sums != null) {
+            if (span < HOUR) { // the walk ended within the hour: the rest of it is never-written (NaN)
+                sums[at + HOUR_SUM] = sum;
+                sums[at + HOUR_KNOWN] = known;
+            }
+            sums[at + DAY_SUM] = sum;
+            sums[at + DAY_KNOWN] = known;
         }
         recentMissing += Math.max(0, Math.min(n, RECENT) - span); // the leading run's recent lags
         if (n < RECENT) recentMissing += RECENT - n; // unknown lags n .. RECENT-1

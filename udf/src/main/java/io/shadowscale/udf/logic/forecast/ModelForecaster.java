@@ -85,13 +85,22 @@ public final class ModelForecaster {
      * {@code offset} (in floats) and their scales into {@code scales[scaleOffset..]}.
      */
     public static void features(ForecasterState s, long bucketMs, float[] out, int offset, double[] scales, int scaleOffset) {
+        features(s, bucketMs, out, offset, scales, scaleOffset, null);
+    }
+
+    /**
+     * The same, also recording per row (resource) what the walks over its day summed
+     * ({@code sums[r * ModelFeatures.SUMS ..]}, see {@link ModelFeatures#series(double[], int, int, int, float[], int, double[], int)}),
+     * or nothing when {@code sums} is null.
+     */
+    public static void features(ForecasterState s, long bucketMs, float[] out, int offset, double[] scales, int scaleOffset, double[] sums) {
         int season = s.season;
         int at = slot(s.lastBucketStart, bucketMs, season);
         double[] ring = s.ring;
         int size = ModelFeatures.SIZE, time = ModelFeatures.DAY + 3, kinds = time + 4;
         for (int r = 0; r < ROWS; r++) {
             int row = offset + r * size;
-            scales[scaleOffset + r] = ModelFeatures.series(ring, r * season, season, at, out, row);
+            scales[scaleOffset + r] = ModelFeatures.series(ring, r * season, season, at, out, row, sums, r * ModelFeatures.SUMS);
             // the origin's time features are the same in every row: computed once (four sin/cos)
             if (r == 0) {
                 ModelFeatures.time(s.lastBucketStart, out, row + time);

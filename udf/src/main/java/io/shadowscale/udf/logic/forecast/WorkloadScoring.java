@@ -140,11 +140,40 @@ public final class WorkloadScoring {
 
     /** Writes the request's {@link ModelForecaster#ROWS} feature rows at {@code offset} (floats) of {@code batch}. */
     public void features(Request q, float[] batch, int offset) {
-        ModelForecaster.features(q.state.forecaster, bucketMs, batch, offset, q.scales, 0);
-        // the same ring again while it is in cache: when the batch completes, many other workloads' came since
+        double[] sums = new double[ModelForecaster.ROWS * ModelFeatures.SUMS];
+        ModelForecaster.features(q.state.forecaster, bucketMs, batch, offset, q.scales, 0, sums);
+        // the history drivers' means: from the sums the feature walks just made when they are
+        // the same additions (see historyMeansFromFeatures), else from another walk over the ring
         q.recent = new double[Resource.COUNT];
         q.dayMean = new double[Resource.COUNT];
-        ShadowAssembly.historyMeans(q.state.forecaster, bucketMs, q.recent, q.dayMean);
+        if (!historyMeansFromFeatures(q.state.forecaster, sums, q.recent, q.dayMean)) {
+            ShadowAssembly.historyMeans(q.state.forecaster, bucketMs, q.recent, q.dayMean);
+        }
+    }
+
+    /**
+     * The history drivers' means ({@link ShadowAssembly#historyMeans}) from the features' sums:
+     * the same values, newest first, when the ring holds exactly a day (a day's walk is the
+     * ring's), the hour is {@link ModelFeatures#HOUR} buckets and the sums are finite (the ring's
+     * walk skips infinities, the features' do not). False when one of these does not hold.
+     */
+    boolean historyMeansFromFeatures(ForecasterState fs, double[] sums, double[] recent, double[] dayMean) {
+        if (fs.season != ModelFeatures.DAY || 3_600_000L / bucketMs != ModelFeatures.HOUR || fs.lastBucketStart == Long.MIN_VALUE) {
+            return false;
+        }
+        java.util.Arrays.fill(recent, Double.NaN);
+        java.util.Arrays.fill(dayMean, Double.NaN);
+        for (Resource r : EventEffect.HISTORY_RESOURCES) {
+            int at = r.ordinal() * ModelFeatures.SUMS;
+            double hourSum = sums[at + ModelFeatures.HOUR_SUM], daySum = sums[at + ModelFeatures.DAY_SUM];
+            if (!Double.isFinite(hourSum) || !Double.isFinite(daySum)) {
+                return false;
+            }
+            double hourKnown = sums[at + ModelFeatures.HOUR_KNOWN], dayKnown = sums[at + ModelFeatures.DAY_KNOWN];
+            recent[r.ordinal()] = hourKnown == 0 ? Double.NaN : hourSum / hourKnown;
+            dayMean[r.ordinal()] = dayKnown == 0 ? Double.NaN : daySum / dayKnown;
+        }
+        return true;
     }
 
     /**

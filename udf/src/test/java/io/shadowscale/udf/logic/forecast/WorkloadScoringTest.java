@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.shadowscale.schema.ResourceShadow;
 import io.shadowscale.schema.ShadowHorizon;
 import io.shadowscale.udf.TestData;
+import io.shadowscale.udf.logic.FallbackForecaster;
 import io.shadowscale.udf.logic.Forecast;
 import io.shadowscale.udf.logic.ForecasterState;
 import io.shadowscale.udf.model.EnrichedRollup;
@@ -141,6 +142,50 @@ class WorkloadScoringTest {
             assertThat(moved).as("steps the combination moved off the model").isGreaterThan(1000);
             assertThat(withDrivers).as("buckets whose history drove the forecast").isGreaterThan(100);
         }
+    }
+
+    /**
+     * The history drivers' means taken from the feature walks' sums are the ring walk's, bit for
+     * bit: young workloads, full days with and without gaps (the two feature paths), long gaps,
+     * and a ring holding an infinity (where the sums must be refused).
+     */
+    @Test
+    void historyMeansFromTheFeatureWalksAreTheRingWalks() {
+        WorkloadScoring scoring = new WorkloadScoring(BUCKET, ModelFeatures.HORIZON, null);
+        FallbackForecaster fallback = new FallbackForecaster(BUCKET, ModelFeatures.HORIZON);
+        Random rnd = new Random(5);
+        int compared = 0, refused = 0;
+        for (int w = 0; w < 40; w++) {
+            ForecasterState fs = scoring.newState().forecaster;
+            long t = T0;
+            double gapRate = w % 4 == 0 ? 0 : w % 4 == 1 ? 0.02 : 0.3;
+            int buckets = 5 + rnd.nextInt(700);
+            for (int b = 0; b < buckets; b++) {
+                t += BUCKET * (rnd.nextDouble() < 0.01 ? 2 + rnd.nextInt(400) : 1); // now and then a long gap
+                if (rnd.nextDouble() < gapRate) continue;
+                double[] y = new double[Resource.COUNT];
+                for (int r = 0; r < y.length; r++) y[r] = (r + 1) * (1 + Math.sin(b / 40.0)) + rnd.nextDouble() * 0.3;
+                if (w == 39 && b == buckets - 3) y[0] = Double.POSITIVE_INFINITY;
+                fallback.observe(fs, t, y);
+                if (rnd.nextDouble() < 0.05 || b == buckets - 1) {
+                    double[] sums = new double[ModelForecaster.ROWS * ModelFeatures.SUMS];
+                    float[] features = new float[ModelForecaster.ROWS * ModelFeatures.SIZE];
+                    ModelForecaster.features(fs, BUCKET, features, 0, new double[ModelForecaster.ROWS], 0, sums);
+                    double[] recent = new double[Resource.COUNT], day = new double[Resource.COUNT];
+                    double[] walkRecent = new double[Resource.COUNT], walkDay = new double[Resource.COUNT];
+                    ShadowAssembly.historyMeans(fs, BUCKET, walkRecent, walkDay);
+                    if (scoring.historyMeansFromFeatures(fs, sums, recent, day)) {
+                        assertThat(recent).as("workload %d bucket %d", w, b).isEqualTo(walkRecent);
+                        assertThat(day).as("workload %d bucket %d", w, b).isEqualTo(walkDay);
+                        compared++;
+                    } else {
+                        refused++;
+                    }
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(200);
+        assertThat(refused).as("the infinity is refused").isPositive();
     }
 
     /** Priors with a mature "office" cohort: a daily shape and a wide relative error. */

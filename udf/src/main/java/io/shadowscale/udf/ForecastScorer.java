@@ -77,9 +77,9 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
     public static final ValueStateDescriptor<WorkloadForecastState> STATE =
             new ValueStateDescriptor<>("scorer", TypeInformation.of(WorkloadForecastState.class));
     /**
-     * The idle expiry that versions before the state's own last bucket decided it was written on
-     * every bucket; no longer written (the expiry follows from the state, one state lookup less per
-     * bucket), only cleared with the state, so savepoints of those versions leave nothing behind.
+     * The idle expiry, which earlier versions wrote on every bucket. It now follows from the
+     * state's last bucket (one state lookup less per bucket), so it is no longer written, only
+     * cleared with the state: savepoints of those versions leave nothing behind.
      */
     public static final ValueStateDescriptor<Long> IDLE_TIMER = new ValueStateDescriptor<>("idle-timer", Types.LONG);
     public static final ListStateDescriptor<CohortPrior> PRIORS =

@@ -65,10 +65,16 @@ public final class ScalingFormat {
             char k = ++i < template.length() ? template.charAt(i) : '?';
             if (k == '%') {
                 sb.append('%');
-            } else if (k == 's' || k == 'd' && (args[next] instanceof Integer || args[next] instanceof Long)) {
-                sb.append(args[next++]);
+                continue;
+            }
+            if (next == args.length) {
+                throw new IllegalArgumentException(args.length + " arguments for more placeholders in: " + template);
+            }
+            Object a = args[next++];
+            if (k == 's' || k == 'd' && (a instanceof Integer || a instanceof Long)) {
+                sb.append(a);
             } else {
-                throw new IllegalArgumentException("fill knows %s, %d and %%, not %" + k + " in: " + template);
+                throw new IllegalArgumentException("fill knows %s, %d (of an int or long) and %%, not %" + k + " with " + a + " in: " + template);
             }
         }
         if (next != args.length) {

@@ -57,7 +57,7 @@ class ScalingFormatTest {
         assertThat(ScalingFormat.fill(t, a)).isEqualTo(String.format(Locale.ROOT, t, a));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScalingFormat.fill("%.2f", 1.0)).isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScalingFormat.fill("%d", "x")).isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScalingFormat.fill("%s %s", "x")).isInstanceOf(RuntimeException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScalingFormat.fill("%s %s", "x")).isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScalingFormat.fill("%s", "x", "y")).isInstanceOf(IllegalArgumentException.class);
     }
 }

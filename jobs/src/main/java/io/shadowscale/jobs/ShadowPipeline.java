@@ -198,8 +198,8 @@ public final class ShadowPipeline {
                 .process(new AnomalyCooldown(options.anomalyCooldownMs))
                 .uid("anomaly-cooldown").name("De-duplicate anomalies");
 
-        // what the pool and the orchestrator read of each horizon, built once and chained to the
-        // forecaster: it crosses their keyBy's instead of the Avro ShadowHorizon (see CompactHorizon)
+        // what the pool, the orchestrator and the shadow arms read of each horizon, built once and
+        // chained to the forecaster: it crosses their keyBy's instead of the Avro ShadowHorizon (see CompactHorizon)
         SingleOutputStreamOperator<CompactHorizon> compactHere = horizons
                 .map(CompactHorizon::of).returns(CompactHorizon.class).uid("compact-shadows").name("Compact shadows");
         // one edge out of the forecaster's task (the thread that bounds the job); the arms chain to

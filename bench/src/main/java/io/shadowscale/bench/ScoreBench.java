@@ -44,6 +44,7 @@ public class ScoreBench {
     private FallbackForecaster fallback;
     private ForecasterState state;
     private float[] features;
+    private final OnnxQuantileModel.Buffers buffers = new OnnxQuantileModel.Buffers();
     private long next;
     private SplittableRandom rnd;
 
@@ -77,7 +78,7 @@ public class ScoreBench {
 
     /** One ONNX Runtime run over {@code batch} rows. */
     @Benchmark
-    public float[][][] score() {
-        return model.score(features, batch);
+    public float[] score() {
+        return model.score(features, batch, buffers);
     }
 }

@@ -2,12 +2,17 @@ package io.shadowscale.udf;
 
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -100,8 +105,18 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
     private transient BroadcastState<String, ModelRelease> releases;
     private transient ListState<CohortPrior> priorState;
     private transient Map<OnnxQuantileModel, ScoringBatch> batches;
+    /** Workloads with a request waiting in a batch or in the run on the scoring thread. */
     private transient Set<Object> waiting;
+    /** Requests waiting in {@link #batches}. */
+    private transient int pending;
     private transient boolean flushArmed;
+    /** Runs full batches while the task fills the next ones (started by the first full batch when scoring is pipelined). */
+    private transient ExecutorService scoringThread;
+    /** The run on the scoring thread and its batches, whose answers {@link #land} emits. */
+    private transient Future<?> inFlight;
+    private transient List<ScoringBatch> flying;
+    /** Each model's other batch (double buffering: one fills while the other is scored). */
+    private transient Map<OnnxQuantileModel, ScoringBatch> spares;
     /** Why workloads no release covers get the fallback (when there is no default model). */
     private transient String defaultReason;
     private transient Counter shadows;
@@ -142,6 +157,7 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
         idleAt = getPartitionedState(IDLE_TIMER);
         timers = getInternalTimerService("idle-state", VoidNamespaceSerializer.INSTANCE, this);
         batches = new IdentityHashMap<>();
+        spares = new IdentityHashMap<>();
         waiting = new HashSet<>();
         shadows = getMetricGroup().counter("shadowsEmitted");
         runs = getMetricGroup().counter("modelRuns");
@@ -173,7 +189,10 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
     public void processElement1(StreamRecord<EnrichedRollup> element) throws Exception {
         Object key = getCurrentKey();
         if (waiting.contains(key)) {
-            flush(); // this workload's previous bucket must complete first
+            // this workload's previous bucket must complete first; if it is in flight, landing it is
+            // enough (the batches then break where inline scoring breaks them: the same answers)
+            land();
+            if (waiting.contains(key)) flush();
             setCurrentKey(key);
         }
         EnrichedRollup in = element.getValue();
@@ -198,33 +217,103 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
         ScoringBatch batch = batches.computeIfAbsent(request.model, m -> new ScoringBatch(m, options.scoringBatchSize));
         batch.add(logic, request, key, element.getTimestamp(), element.hasTimestamp());
         waiting.add(key);
-        if (waiting.size() >= options.scoringBatchSize) {
+        pending++;
+        if (pending < options.scoringBatchSize) {
+            armFlush();
+        } else if (!options.scoringPipelined) {
             flush();
-        } else if (!flushArmed) {
-            flushArmed = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(now + options.scoringBatchTimeoutMs, t -> {
-                flushArmed = false;
-                flush();
+        } else {
+            dispatch();
+        }
+    }
+
+    /** The timeout: whatever waits or is in flight when it fires is answered then. */
+    private void armFlush() {
+        if (flushArmed) return;
+        flushArmed = true;
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + options.scoringBatchTimeoutMs, t -> {
+            flushArmed = false;
+            flush();
+        });
+    }
+
+    /**
+     * Hands the full batches to the scoring thread and goes on filling spare ones: the model runs
+     * while the task builds the next batch's features and completes the previous batch's answers
+     * (half of the task's time per bucket is the model run). The previous run lands first, so at
+     * most one run is in flight.
+     */
+    private void dispatch() throws Exception {
+        land();
+        List<ScoringBatch> go = new ArrayList<>(1);
+        for (Map.Entry<OnnxQuantileModel, ScoringBatch> e : batches.entrySet()) {
+            ScoringBatch b = e.getValue();
+            if (b.size() == 0) continue;
+            go.add(b);
+            runs.inc();
+            scored.inc(b.size());
+            ScoringBatch spare = spares.remove(e.getKey());
+            e.setValue(spare != null ? spare : new ScoringBatch(e.getKey(), options.scoringBatchSize));
+        }
+        pending = 0;
+        flying = go;
+        if (scoringThread == null) {
+            String name = "shadowscale-scoring-" + getOperatorName() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            ClassLoader loader = getUserCodeClassloader();
+            scoringThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                t.setContextClassLoader(loader);
+                return t;
             });
+        }
+        inFlight = scoringThread.submit(() -> {
+            for (ScoringBatch b : go) b.score();
+        });
+        armFlush();
+    }
+
+    /** Waits for the run on the scoring thread, if any, and emits its answers under their keys. */
+    private void land() throws Exception {
+        if (inFlight == null) return;
+        try {
+            inFlight.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the scoring thread failed: " + e.getCause(), e.getCause());
+        } finally {
+            inFlight = null;
+        }
+        List<ScoringBatch> landed = flying;
+        flying = null;
+        for (ScoringBatch b : landed) {
+            b.complete((e, out, row, failure) -> {
+                answer(e, out, row, failure);
+                waiting.remove(e.key);
+            });
+            spares.put(b.model(), b);
         }
     }
 
     /** Scores everything waiting, one run per model, and emits the answers under their keys. */
     void flush() throws Exception {
-        if (waiting.isEmpty()) return;
+        land();
+        if (pending == 0) return;
         for (ScoringBatch batch : List.copyOf(batches.values())) {
             if (batch.size() == 0) continue;
             runs.inc();
             scored.inc(batch.size());
-            batch.run((e, out, row, failure) -> {
-                setCurrentKey(e.key);
-                ShadowHorizon h = logic.complete(e.request, out, row, failure);
-                state.update(e.request.state);
-                emit(h, e.hasTimestamp, e.timestamp);
-            });
+            batch.run(this::answer);
         }
         waiting.clear();
+        pending = 0;
+    }
+
+    private void answer(ScoringBatch.Entry e, float[] out, int row, String failure) throws Exception {
+        setCurrentKey(e.key);
+        ShadowHorizon h = logic.complete(e.request, out, row, failure);
+        state.update(e.request.state);
+        emit(h, e.hasTimestamp, e.timestamp);
     }
 
     /** ONNX Runtime runs so far (tests check the batching). */
@@ -292,6 +381,12 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
     public void finish() throws Exception {
         flush();
         super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (scoringThread != null) scoringThread.shutdownNow();
+        super.close();
     }
 
     @Override

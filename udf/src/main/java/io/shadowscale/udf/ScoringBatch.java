@@ -34,13 +34,17 @@ public final class ScoringBatch {
 
     /** Receives each request's answer. */
     public interface Completion {
-        void complete(Entry e, float[][][] output, int row, String failure) throws Exception;
+        /** @param output the run's flat answer ({@link OnnxQuantileModel#at}), null when it failed */
+        void complete(Entry e, float[] output, int row, String failure) throws Exception;
     }
 
     private final OnnxQuantileModel model;
     private float[] features;
     private final List<Entry> entries = new ArrayList<>();
     private int rows;
+    private final OnnxQuantileModel.Buffers buffers = new OnnxQuantileModel.Buffers();
+    private float[] out;
+    private String failure;
 
     public ScoringBatch(OnnxQuantileModel model, int expectedWorkloads) {
         this.model = model;
@@ -66,21 +70,38 @@ public final class ScoringBatch {
         rows += ModelForecaster.ROWS;
     }
 
-    /** Scores every waiting request in one run and hands each its rows (or the failure); empties the batch. */
-    public void run(Completion completion) throws Exception {
+    /**
+     * Runs the model over the waiting rows and keeps the answer (or the failure) for {@link
+     * #complete}. Touches only this batch, so the scorer may call it on its scoring thread while it
+     * fills another batch.
+     */
+    public void score() {
         if (entries.isEmpty()) return;
-        float[][][] out = null;
-        String failure = null;
         try {
-            out = model.score(features, rows);
+            out = model.score(features, rows, buffers);
         } catch (RuntimeException e) {
             failure = e.getMessage();
         }
+    }
+
+    /** Hands each request the rows {@link #score} got (or the failure); empties the batch. */
+    public void complete(Completion completion) throws Exception {
+        if (entries.isEmpty()) return;
+        float[] o = out;
+        String f = failure;
         List<Entry> done = new ArrayList<>(entries);
         entries.clear();
         rows = 0;
+        out = null;
+        failure = null;
         for (Entry e : done) {
-            completion.complete(e, out, e.row, failure);
+            completion.complete(e, o, e.row, f);
         }
+    }
+
+    /** Scores every waiting request in one run and hands each its rows (or the failure); empties the batch. */
+    public void run(Completion completion) throws Exception {
+        score();
+        complete(completion);
     }
 }

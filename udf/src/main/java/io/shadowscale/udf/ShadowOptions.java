@@ -66,6 +66,12 @@ public class ShadowOptions implements Serializable {
     public int scoringBatchSize = 256;
     /** ... or once the oldest has waited this long (processing time), whichever comes first. */
     public long scoringBatchTimeoutMs = 100;
+    /**
+     * A full batch runs on a scoring thread of its own while the task fills the next one (its
+     * answers go out when the next batch is full, at the timeout, the watermark or the barrier);
+     * false: the task runs it and waits.
+     */
+    public boolean scoringPipelined = true;
 
     // --- scaling policy (defaults tuned with `backtest scaling` on the Bitbrains VMs, see README)
     public String policyName = "shadowscale-v1";
@@ -188,6 +194,7 @@ public class ShadowOptions implements Serializable {
         o.modelUri = p.get("model-uri", o.modelUri);
         o.scoringBatchSize = p.getInt("scoring-batch-size", o.scoringBatchSize);
         o.scoringBatchTimeoutMs = p.getLong("scoring-batch-timeout-ms", o.scoringBatchTimeoutMs);
+        o.scoringPipelined = p.getBoolean("scoring-pipelined", o.scoringPipelined);
         o.eventSubscriptions = p.get("event-subscriptions", o.eventSubscriptions);
         String elasticity = p.get("campaign-elasticity", "");
         if (!elasticity.isBlank()) {

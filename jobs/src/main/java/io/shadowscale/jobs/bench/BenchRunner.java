@@ -220,6 +220,7 @@ public final class BenchRunner {
     private ShadowOptions options() {
         ShadowOptions o = ShadowOptions.defaults();
         o.forecaster = s.forecaster;
+        o.scoringPipelined = s.scoringPipelined;
         // the generator's readers cannot pause single splits; they move through event time in step anyway
         o.maxPartitionDriftMs = 0;
         if (!s.preAggregate) {

@@ -26,6 +26,8 @@ public final class BenchSettings {
     public int stateDays = 7;
     /** "onnx" or "fallback", as the job's --forecaster. */
     public String forecaster = "onnx";
+    /** As the job's --scoring-pipelined. */
+    public boolean scoringPipelined = true;
     /** Record a JFR profile of the first pipeline run (ONNX share of CPU; hot methods). */
     public boolean profile = true;
     /** Where to keep that recording; null: a temporary file, deleted. */

@@ -75,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forecaster", defaultValue = "onnx", description = "onnx or fallback, as the job's option (default: ${DEFAULT-VALUE}).")
     String forecaster;
 
+    @Option(names = "--scoring-pipelined", defaultValue = "true", arity = "1", paramLabel = "true|false",
+            description = "Run full scoring batches on a scoring thread while the forecaster fills the next, as the job's option (default: ${DEFAULT-VALUE}).")
+    boolean scoringPipelined;
+
     @Option(names = "--no-pre-aggregate", description = "Send every sample to the bucketer on its own (the job without local pre-aggregation), for comparison.")
     boolean noPreAggregate;
 
@@ -164,6 +168,7 @@ final class BenchCommand implements Callable<Integer> {
         s.stateWorkloads = stateWorkloads;
         s.stateDays = stateDays;
         s.forecaster = forecaster;
+        s.scoringPipelined = scoringPipelined;
         s.profile = !noProfile;
         s.preAggregate = !noPreAggregate;
         s.profileFile = profileFile;
@@ -222,6 +227,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("sample_interval_s", s.sampleIntervalMs / 1000);
         out.put("pre_aggregate", s.preAggregate);
         out.put("forecaster", s.forecaster);
+        out.put("scoring_pipelined", s.scoringPipelined);
         out.put("by_parallelism", perP);
         if (r.state() != null) {
             out.put("state_workloads", r.state().workloads());

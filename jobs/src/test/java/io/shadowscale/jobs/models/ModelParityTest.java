@@ -53,15 +53,15 @@ class ModelParityTest {
                 assertThat(f).hasSize(ModelFeatures.SIZE);
                 System.arraycopy(f, 0, batch, s * ModelFeatures.SIZE, f.length);
             }
-            float[][][] out = m.score(batch, samples.size()); // one batched run, as the job scores
+            float[] out = m.score(batch, samples.size(), new OnnxQuantileModel.Buffers()); // one batched run, as the job scores
             for (int s = 0; s < samples.size(); s++) {
                 JsonNode q = samples.get(s).get("quantiles");
                 for (int h = 0; h < ModelFeatures.HORIZON; h++) {
                     for (int k = 0; k < 3; k++) {
-                        assertThat((double) out[s][h][k]).isCloseTo(q.get(h).get(k).asDouble(), org.assertj.core.data.Offset.offset(tol));
+                        assertThat((double) out[OnnxQuantileModel.at(s, h, k)]).isCloseTo(q.get(h).get(k).asDouble(), org.assertj.core.data.Offset.offset(tol));
                     }
-                    assertThat(out[s][h][0]).isLessThanOrEqualTo(out[s][h][1]);
-                    assertThat(out[s][h][1]).isLessThanOrEqualTo(out[s][h][2]);
+                    assertThat(out[OnnxQuantileModel.at(s, h, 0)]).isLessThanOrEqualTo(out[OnnxQuantileModel.at(s, h, 1)]);
+                    assertThat(out[OnnxQuantileModel.at(s, h, 1)]).isLessThanOrEqualTo(out[OnnxQuantileModel.at(s, h, 2)]);
                 }
             }
         }

@@ -28,6 +28,7 @@ public final class ModelForecaster {
     private final long bucketMs;
     private final float[] features = new float[ROWS * ModelFeatures.SIZE];
     private final double[] scales = new double[ROWS];
+    private final OnnxQuantileModel.Buffers buffers = new OnnxQuantileModel.Buffers();
     private String lastRefusal;
 
     public ModelForecaster(OnnxQuantileModel model, long bucketMs) {
@@ -54,9 +55,9 @@ public final class ModelForecaster {
             return null;
         }
         features(s, bucketMs, features, 0, scales, 0);
-        float[][][] q;
+        float[] q;
         try {
-            q = model.score(features, ROWS);
+            q = model.score(features, ROWS, buffers);
         } catch (RuntimeException e) {
             lastRefusal = "model failed: " + e.getMessage();
             return null;
@@ -123,17 +124,17 @@ public final class ModelForecaster {
     }
 
     /**
-     * Turns the model's rows {@code row .. row + ROWS - 1} of {@code q} into a forecast in the
-     * resources' units, refusing NaN or out-of-range output.
+     * Turns the model's rows {@code row .. row + ROWS - 1} of the flat answer {@code q} ({@link
+     * OnnxQuantileModel#at}) into a forecast in the resources' units, refusing NaN or out-of-range output.
      */
-    public static Decoded decode(float[][][] q, int row, double[] scales, int scaleOffset, long origin, long bucketMs) {
+    public static Decoded decode(float[] q, int row, double[] scales, int scaleOffset, long origin, long bucketMs) {
         int h = ModelFeatures.HORIZON;
         double[][] p50 = new double[h][ROWS], p90 = new double[h][ROWS], p99 = new double[h][ROWS];
         for (int r = 0; r < ROWS; r++) {
-            float[][] rows = q[row + r];
+            int at = OnnxQuantileModel.at(row + r, 0, 0);
             double scale = scales[scaleOffset + r];
-            for (int step = 0; step < h; step++) {
-                float a = rows[step][0], b = rows[step][1], c = rows[step][2];
+            for (int step = 0; step < h; step++, at += 3) {
+                float a = q[at], b = q[at + 1], c = q[at + 2];
                 if (!Float.isFinite(a) || !Float.isFinite(b) || !Float.isFinite(c) || c > MAX_RATIO || a < -MAX_RATIO) {
                     return new Decoded(null, "model output out of range for " + Resource.values()[r].label + " step " + (step + 1));
                 }

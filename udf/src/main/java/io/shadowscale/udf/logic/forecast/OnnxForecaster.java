@@ -12,6 +12,7 @@ public final class OnnxForecaster implements OnlineForecaster {
     private final int[] kinds;
     private final History history;
     private final float[] features;
+    private final OnnxQuantileModel.Buffers buffers = new OnnxQuantileModel.Buffers();
     private final double[] scales;
     private final long bucketMs;
     private final QuantileCalibrator calibrator;
@@ -54,11 +55,11 @@ public final class OnnxForecaster implements OnlineForecaster {
             final int res = r;
             scales[r] = ModelFeatures.build(lag -> history.get(res, lag), bucketStart, kinds[r], features, r * ModelFeatures.SIZE);
         }
-        float[][][] q = model.score(features, kinds.length);
+        float[] q = model.score(features, kinds.length, buffers);
         for (int r = 0; r < kinds.length; r++) {
             for (int s = 0; s < h; s++) {
                 for (int k = 0; k < 3; k++) {
-                    out[k][s][r] = Math.max(0, q[r][s][k] * scales[r]);
+                    out[k][s][r] = Math.max(0, q[OnnxQuantileModel.at(r, s, k)] * scales[r]);
                 }
             }
         }

@@ -183,7 +183,7 @@ public final class WorkloadScoring {
      * @param row the request's first row in {@code output}
      * @param failure why the run failed, or null
      */
-    public ShadowHorizon complete(Request q, float[][][] output, int row, String failure) {
+    public ShadowHorizon complete(Request q, float[] output, int row, String failure) {
         WorkloadForecastState s = q.state;
         Forecast f = q.fallbackForecast;
         // what the anomaly residuals compare with: the forecaster's own quantiles, not the

@@ -38,8 +38,8 @@ class WorkloadScoringTest {
             CohortPriors priorsB = priors();
             WorkloadScoring fallbackOnly = new WorkloadScoring(BUCKET, ModelFeatures.HORIZON, priorsB);
             WorkloadForecastState a = asked.newState(), b = fallbackOnly.newState();
-            float[][][] broken = new float[ModelForecaster.ROWS][ModelFeatures.HORIZON][3];
-            for (float[][] rows : broken) for (float[] q : rows) Arrays.fill(q, Float.NaN);
+            float[] broken = new float[ModelForecaster.ROWS * ModelFeatures.HORIZON * 3];
+            Arrays.fill(broken, Float.NaN);
             Random rnd = new Random(7);
             List<Double> residualsA = new ArrayList<>(), residualsB = new ArrayList<>();
             int modelAsked = 0, shaped = 0, eager = 0, deferred = 0;
@@ -116,7 +116,7 @@ class WorkloadScoringTest {
                 }
                 float[] features = new float[ModelForecaster.ROWS * ModelFeatures.SIZE];
                 scoring.features(q, features, 0);
-                float[][][] out = model.score(features, ModelForecaster.ROWS);
+                float[] out = model.score(features, ModelForecaster.ROWS);
                 Forecast own = ModelForecaster.decode(out, 0, q.scales, 0, t, BUCKET).forecast;
                 ownAtLag.put(own.targetTime(lag - 1), new double[] {own.p50[lag - 1][0], own.p90[lag - 1][0], own.p99[lag - 1][0]});
                 Forecast expected = cal.apply(calibration, comb.apply(combination, own));

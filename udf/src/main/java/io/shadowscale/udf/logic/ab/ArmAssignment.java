@@ -86,17 +86,26 @@ public final class ArmAssignment implements java.io.Serializable {
         return arms.get(arms.size() - 1);
     }
 
-    /** A uniform point in [0, 1) from the key. */
-    static double point(String key) {
+    /**
+     * One digest per thread: {@code MessageDigest.getInstance} looks the algorithm up among the
+     * security providers on every call, which cost more than the hash itself (the shadow arms ask
+     * for every workload's arm on every bucket).
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return (v >>> 11) * 0x1.0p-53;
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
+    });
+
+    /** A uniform point in [0, 1) from the key. */
+    static double point(String key) {
+        byte[] h = SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)); // digest() resets it
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (h[i] & 0xff);
+        }
+        return (v >>> 11) * 0x1.0p-53;
     }
 }

@@ -343,8 +343,13 @@ class ForecastScorerTest {
 
     /** The bundled model's bytes under {@code dir/<name>.onnx} with a card naming it {@code id} {@code version}. */
     static String publish(Path dir, String name, String id, String version) throws Exception {
-        byte[] onnx = TestData.class.getClassLoader().getResourceAsStream("models/shadow-mlp-v3.onnx").readAllBytes();
-        String card = new String(TestData.class.getClassLoader().getResourceAsStream("models/shadow-mlp-v3.card.json").readAllBytes());
+        return publish(dir, name, id, version, "shadow-mlp-v3");
+    }
+
+    /** Publishes the bundled model {@code bundled} under another id and version. */
+    static String publish(Path dir, String name, String id, String version, String bundled) throws Exception {
+        byte[] onnx = TestData.class.getClassLoader().getResourceAsStream("models/" + bundled + ".onnx").readAllBytes();
+        String card = new String(TestData.class.getClassLoader().getResourceAsStream("models/" + bundled + ".card.json").readAllBytes());
         card = card.replaceFirst("\"model_id\"\\s*:\\s*\"[^\"]*\"", "\"model_id\": \"" + id + "\"")
                 .replaceFirst("\"model_version\"\\s*:\\s*\"[^\"]*\"", "\"model_version\": \"" + version + "\"");
         Files.write(dir.resolve(name + ".onnx"), onnx);
@@ -383,6 +388,34 @@ class ForecastScorerTest {
         restored.processBothWatermarks(new Watermark(T0 + 17 * BUCKET));
         assertThat(last(restored).getModelId()).as("the release is in broadcast state").isEqualTo("shadow-canary");
         restored.close();
+    }
+
+    @Test
+    void aPipelinedRunCarriesTheBatchesOfTwoModelsAndAnswersAsInline(@TempDir Path dir) throws Exception {
+        // another network (v2), so answers landing under the wrong model's rows would show
+        String sha = publish(dir, "canary", "shadow-canary", "7", "shadow-mlp-v2");
+        List<java.util.Map<String, List<ShadowHorizon>>> outputs = new ArrayList<>();
+        for (boolean pipelined : new boolean[] {false, true}) {
+            ShadowOptions o = onnx(4);
+            o.scoringPipelined = pipelined;
+            try (var h = harness(o)) {
+                // half the workloads on the canary: every dispatch holds a batch per model
+                h.processElement2(new StreamRecord<>(release("shadow-canary", "7", dir.resolve("canary.onnx").toUri().toString(), sha,
+                        ModelScope.GLOBAL, null, 50), T0));
+                for (int b = 0; b < 16; b++) {
+                    for (int w = 0; w < 10; w++) send(h, rollup("t", "w" + w, T0 + b * BUCKET, cpu(b) + w));
+                }
+                h.processBothWatermarks(new Watermark(T0 + 16 * BUCKET));
+                java.util.Map<String, List<ShadowHorizon>> byWorkload = new java.util.TreeMap<>();
+                for (ShadowHorizon sh : h.extractOutputValues()) byWorkload.computeIfAbsent(sh.getWorkloadId(), k -> new ArrayList<>()).add(sh);
+                outputs.add(byWorkload);
+                java.util.Set<String> models = new java.util.HashSet<>();
+                for (List<ShadowHorizon> l : byWorkload.values()) models.add(l.get(l.size() - 1).getSteps().get(0).getModelId());
+                assertThat(models).as("pipelined %s", pipelined).containsExactlyInAnyOrder("shadow-mlp", "shadow-canary");
+            }
+        }
+        assertThat(outputs.get(0)).hasSize(10);
+        assertThat(outputs.get(1)).isEqualTo(outputs.get(0));
     }
 
     @Test

@@ -36,6 +36,12 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
 
     public static final ValueStateDescriptor<AllocationState> ALLOCATION =
             new ValueStateDescriptor<>("allocation", TypeInformation.of(AllocationState.class));
+    /**
+     * The idle expiry, which earlier versions kept beside the allocation and wrote on every shadow.
+     * It now lives in {@link AllocationState#idleExpiry} (one state read and write less per
+     * bucket); this is only read when a timer fires and cleared with the allocation, so savepoints
+     * of those versions leave nothing behind.
+     */
     public static final ValueStateDescriptor<Long> IDLE_TIMER = IdleTimer.descriptor();
     static final String CURRENT = "current";
 
@@ -45,7 +51,7 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
     private transient java.util.Map<String, ThresholdPolicy> armPolicies;
     private transient io.shadowscale.udf.logic.ab.ArmAssignment arms;
     private transient ValueState<AllocationState> allocation;
-    private transient IdleTimer idleTimer;
+    private transient ValueState<Long> legacyIdleExpiry;
     private transient Counter commands;
     private transient Counter suppressed;
 
@@ -63,7 +69,7 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
             catalog.all(options).forEach((name, o) -> armPolicies.put(name, new ThresholdPolicy(o)));
         }
         allocation = getRuntimeContext().getState(ALLOCATION);
-        idleTimer = new IdleTimer(getRuntimeContext().getState(IDLE_TIMER));
+        legacyIdleExpiry = getRuntimeContext().getState(IDLE_TIMER);
         commands = getRuntimeContext().getMetricGroup().counter("scalingCommands");
         suppressed = getRuntimeContext().getMetricGroup().counter("scalingCommandsKillSwitch");
     }
@@ -89,27 +95,29 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
         // live A/B arm: the strategy of the workload's arm decides, and its name is the command's policy
         ThresholdPolicy policy = arms == null ? this.policy : armPolicies.get(arms.armOf(h.getTenantId(), h.getWorkloadId()));
         AllocationState a = allocation.value();
-        if (a == null) {
+        boolean created = a == null;
+        if (created) {
             a = policy.assumedAllocation(h);
         }
         ScalingCommand c = policy.decide(h, a, guard(ctx.getBroadcastState(Descriptors.SCALING_CONTROL)));
+        active(ctx, a, created, h.getGeneratedAt().toEpochMilli());
         allocation.update(a);
         if (c != null) {
             commands.inc();
             if ("kill-switch".equals(c.getDryRunReason())) suppressed.inc();
             out.collect(c);
         }
-        touch(ctx, h.getGeneratedAt().toEpochMilli());
     }
 
     private void onAllocation(AllocationUpdate u, ReadOnlyContext ctx) throws Exception {
         AllocationState a = allocation.value();
-        if (a == null) {
+        boolean created = a == null;
+        if (created) {
             a = new AllocationState();
         }
         a.apply(u, options.maxCpuPerReplica, options.maxMemoryPerReplicaBytes);
+        active(ctx, a, created, u.getReportedAt().toEpochMilli());
         allocation.update(a);
-        touch(ctx, u.getReportedAt().toEpochMilli());
     }
 
     static Guard guard(ReadOnlyBroadcastState<String, ScalingControl> state) throws Exception {
@@ -131,16 +139,29 @@ public class ScalingOrchestrator extends KeyedBroadcastProcessFunction<String, O
         }
     }
 
-    private void touch(ReadOnlyContext ctx, long eventTime) throws Exception {
-        idleTimer.touch(ctx.timerService(), eventTime + options.idleStateTimeoutMs);
+    /**
+     * Records activity at {@code eventTime} in the state's idle expiry; the key's one timer is armed
+     * when its state is created and moved on in {@link #onTimer} (moving it on every shadow cost a
+     * timer-queue delete and insert).
+     */
+    private void active(ReadOnlyContext ctx, AllocationState a, boolean created, long eventTime) {
+        a.idleExpiry = Math.max(a.idleExpiry, eventTime + options.idleStateTimeoutMs);
+        if (created) {
+            ctx.timerService().registerEventTimeTimer(a.idleExpiry);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScalingCommand> out) throws Exception {
-        if (!idleTimer.expired(ctx.timerService(), timestamp)) {
-            return; // shadows or reports came since the timer was armed: it moved to the latest expiry
+        AllocationState a = allocation.value();
+        long expiry = a == null ? Long.MIN_VALUE : a.idleExpiry;
+        Long legacy = legacyIdleExpiry.value(); // kept by earlier versions, restored from their savepoints
+        if (legacy != null) expiry = Math.max(expiry, legacy);
+        if (a != null && expiry > timestamp) {
+            ctx.timerService().registerEventTimeTimer(expiry); // shadows or reports came since it was armed
+            return;
         }
         allocation.clear();
-        idleTimer.clear();
+        legacyIdleExpiry.clear();
     }
 }

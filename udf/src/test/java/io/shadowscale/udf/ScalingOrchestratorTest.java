@@ -246,7 +246,7 @@ class ScalingOrchestratorTest {
         try (var h = harness()) {
             shadow(h, horizon("t", "w", T0, 1.0, flat(1.0)));
             assertThat(out(h)).isEmpty();
-            assertThat(keyedEntries(h)).isEqualTo(2);
+            assertThat(keyedEntries(h)).as("the allocation, the idle expiry inside it").isEqualTo(1);
             shadow(h, horizon("t", "w", T0 + BUCKET, 1.0, flat(6.0)));
             assertThat(out(h)).hasSize(1);
             h.processWatermark(T0 + BUCKET + options.idleStateTimeoutMs);
@@ -263,7 +263,7 @@ class ScalingOrchestratorTest {
             for (int b = 1; b <= 10; b++) {
                 shadow(h, horizon("t", "w", T0 + b * BUCKET, 1.0, flat(2.0))); // inside the 2 × 2 cores: no command
                 h.processWatermark(T0 + b * BUCKET);
-                assertThat(keyedEntries(h)).as("bucket %d: the reported allocation is kept while shadows arrive", b).isEqualTo(2);
+                assertThat(keyedEntries(h)).as("bucket %d: the reported allocation is kept while shadows arrive", b).isEqualTo(1);
                 assertThat(h.numEventTimeTimers()).isEqualTo(1);
             }
             assertThat(out(h)).isEmpty();
@@ -273,9 +273,29 @@ class ScalingOrchestratorTest {
             assertThat(out(h).get(0).getFromReplicas()).isEqualTo(2);
             assertThat(out(h).get(0).getFromCpuPerReplica()).isEqualTo(2.0);
             h.processWatermark(T0 + 11 * BUCKET + options.idleStateTimeoutMs - 1);
-            assertThat(keyedEntries(h)).isEqualTo(2);
+            assertThat(keyedEntries(h)).isEqualTo(1);
             h.processWatermark(T0 + 11 * BUCKET + options.idleStateTimeoutMs);
             assertThat(keyedEntries(h)).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void anIdleExpiryKeptByEarlierVersionsStillHoldsTheStateAndGoesWithIt() throws Exception {
+        options.idleStateTimeoutMs = 3 * BUCKET;
+        try (var h = harness()) {
+            shadow(h, horizon("t", "w", T0, 1.0, flat(1.0)));
+            // as restored from a savepoint of a version that recorded activity there, not in the allocation
+            var backend = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+            backend.setCurrentKey("t/w");
+            backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                    org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE, ScalingOrchestrator.IDLE_TIMER)
+                    .update(T0 + 5 * BUCKET + options.idleStateTimeoutMs);
+            h.processWatermark(T0 + options.idleStateTimeoutMs);
+            assertThat(keyedEntries(h)).as("the recorded expiry is later: kept").isEqualTo(2);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            h.processWatermark(T0 + 5 * BUCKET + options.idleStateTimeoutMs);
+            assertThat(keyedEntries(h)).as("the allocation and the old expiry go together").isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }

@@ -27,7 +27,7 @@ import io.shadowscale.udf.model.DeadLetter;
 import io.shadowscale.udf.model.RawTelemetry;
 import io.shadowscale.udf.model.Residual;
 
-/** Every record and state type of ours is serialised by Avro or as a POJO, never through Kryo. */
+/** Every record and state type of ours is serialised by Avro, as a POJO or by its own serializer (see their tests), never through Kryo. */
 class TypeInfoTest {
 
     @ParameterizedTest(name = "{0} is Avro")
@@ -43,7 +43,7 @@ class TypeInfoTest {
             ForecasterState.class, AllocationState.class, ProfileState.class,
             io.shadowscale.udf.logic.forecast.WorkloadForecastState.class, io.shadowscale.udf.logic.forecast.CalibrationState.class,
             io.shadowscale.udf.logic.forecast.CombinationState.class,
-            io.shadowscale.udf.logic.forecast.CohortPrior.class, io.shadowscale.udf.model.OrchestratorInput.class,
+            io.shadowscale.udf.logic.forecast.CohortPrior.class,
             io.shadowscale.udf.model.BucketPartial.class, io.shadowscale.udf.logic.scaling.SurgeBudget.Grant.class})
     void pojos(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);

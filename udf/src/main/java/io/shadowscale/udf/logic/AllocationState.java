@@ -35,6 +35,11 @@ public class AllocationState {
     /** Until when scale-ups are capped at {@link #surgeCapCores} because of an unexplained surge. */
     public long surgeCapUntil = Long.MIN_VALUE;
     public double surgeCapCores;
+    /**
+     * The event time after which the orchestrator drops this state if no shadow or report came
+     * since (MIN_VALUE: not set); its idle timer is armed from it.
+     */
+    public long idleExpiry = Long.MIN_VALUE;
 
     public AllocationState() {}
 
@@ -80,6 +85,7 @@ public class AllocationState {
         c.safeModeUntil = safeModeUntil;
         c.surgeCapUntil = surgeCapUntil;
         c.surgeCapCores = surgeCapCores;
+        c.idleExpiry = idleExpiry;
         return c;
     }
 

@@ -4,10 +4,10 @@ import io.shadowscale.schema.AllocationUpdate;
 
 /**
  * One keyed input of the orchestrator: a shadow, an allocation report or an anomaly (exactly one is set). The
- * two share one keyed stream so that the control topic can be broadcast alongside them. A Flink
- * POJO whose fields are Avro records (serialised with Avro, not Kryo), except the shadow: a
- * {@link CompactHorizon} with its own serializer.
+ * two share one keyed stream so that the control topic can be broadcast alongside them.
+ * Serialised by {@link OrchestratorInputSerializer}.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(OrchestratorInputSerializer.Factory.class)
 public class OrchestratorInput {
     public CompactHorizon horizon;
     public AllocationUpdate allocation;

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
 
 import io.shadowscale.schema.DriverKind;
@@ -136,9 +135,8 @@ class CompactHorizonTest {
     }
 
     @Test
-    void isSerialisedByItsOwnSerializerAlsoInsideTheOrchestratorInput() {
+    void isSerialisedByItsOwnSerializer() {
+        // (inside the orchestrator's input too: OrchestratorInputSerializer writes it with this one)
         assertThat(TypeInformation.of(CompactHorizon.class)).isEqualTo(new SingletonTypeInfo<>(CompactHorizon.class, CompactHorizonSerializer.INSTANCE));
-        PojoTypeInfo<?> input = (PojoTypeInfo<?>) TypeInformation.of(OrchestratorInput.class);
-        assertThat(input.getTypeAt(input.getFieldIndex("horizon"))).isEqualTo(new SingletonTypeInfo<>(CompactHorizon.class, CompactHorizonSerializer.INSTANCE));
     }
 }

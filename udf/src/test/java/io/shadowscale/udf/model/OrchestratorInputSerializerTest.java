@@ -1,0 +1,99 @@
+package io.shadowscale.udf.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+import io.shadowscale.schema.AllocationUpdate;
+import io.shadowscale.schema.Anomaly;
+import io.shadowscale.schema.AnomalyType;
+import io.shadowscale.schema.ResourceShadow;
+import io.shadowscale.schema.ShadowHorizon;
+
+class OrchestratorInputSerializerTest {
+
+    static OrchestratorInput roundTrip(OrchestratorInput in) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        OrchestratorInputSerializer.INSTANCE.serialize(in, out);
+        DataInputDeserializer source = new DataInputDeserializer(out.getCopyOfBuffer());
+        OrchestratorInput back = OrchestratorInputSerializer.INSTANCE.deserialize(source);
+        assertThat(source.available()).as("every byte read").isZero();
+        return back;
+    }
+
+    static CompactHorizon horizon() {
+        ShadowHorizon h = new ShadowHorizon();
+        h.setTenantId("acme");
+        h.setWorkloadId("web");
+        h.setGeneratedAt(Instant.parse("2026-11-27T18:05:00Z"));
+        h.setLastCpu(1.5);
+        h.setLastMemory(2e9);
+        h.setLastStorage(4e10);
+        h.setRegion("eu-west");
+        h.setTags(List.of("batch"));
+        h.setDrivers(List.of());
+        ResourceShadow s = new ResourceShadow();
+        s.setTenantId("acme");
+        s.setWorkloadId("web");
+        s.setTimestamp(Instant.parse("2026-11-27T18:05:00Z"));
+        s.setStep(1);
+        s.setStepMs(300_000);
+        s.setGeneratedAt(h.getGeneratedAt());
+        s.setCpuP50(1.6);
+        s.setCpuP90(2.0);
+        s.setCpuP99(2.5);
+        s.setModelId("shadow-mlp");
+        s.setModelVersion("3");
+        h.setSteps(List.of(s));
+        return CompactHorizon.of(h);
+    }
+
+    static AllocationUpdate allocation() {
+        return AllocationUpdate.newBuilder().setTenantId("acme").setWorkloadId("web").setReportedAt(Instant.parse("2026-11-27T18:06:00Z"))
+                .setReplicas(3).setCpuPerReplica(2).setMemoryPerReplicaBytes(4L << 30).setStorageBytes(100L << 30)
+                .setRegion("eu-west").setAppliedCommandId("c-1")
+                .build();
+    }
+
+    static Anomaly anomaly() {
+        return Anomaly.newBuilder().setAnomalyId("a1").setTenantId("acme").setWorkloadId("web").setType(AnomalyType.SPIKE)
+                .setResource("cpu").setStartTime(Instant.parse("2026-11-27T18:00:00Z")).setEndTime(Instant.parse("2026-11-27T18:05:00Z"))
+                .setSeverity(io.shadowscale.schema.Severity.WARNING).setScore(3.5).setExpected(2).setExpectedUpper(3).setActual(5)
+                .setExplanation("a spike")
+                .build();
+    }
+
+    @Test
+    void eachKindSurvivesAndCopies() throws IOException {
+        for (OrchestratorInput in : List.of(OrchestratorInput.of(horizon()), OrchestratorInput.of(allocation()), OrchestratorInput.of(anomaly()),
+                new OrchestratorInput())) {
+            OrchestratorInput back = roundTrip(in);
+            assertThat(back).usingRecursiveComparison().isEqualTo(in);
+            OrchestratorInput copy = OrchestratorInputSerializer.INSTANCE.copy(in);
+            assertThat(copy).usingRecursiveComparison().isEqualTo(in);
+            if (in.horizon != null) assertThat(copy.horizon).isNotSameAs(in.horizon);
+            if (in.allocation != null) assertThat(copy.allocation).isNotSameAs(in.allocation);
+        }
+    }
+
+    @Test
+    void aCorruptTagSaysSo() {
+        assertThatThrownBy(() -> OrchestratorInputSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9})))
+                .isInstanceOf(IOException.class).hasMessageContaining("tag 9");
+    }
+
+    @Test
+    void flinkPicksItForTheType() {
+        assertThat(TypeInformation.of(OrchestratorInput.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(OrchestratorInputSerializer.INSTANCE);
+    }
+}

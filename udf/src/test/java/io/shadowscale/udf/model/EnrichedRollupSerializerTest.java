@@ -9,8 +9,6 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.shadowscale.schema.TelemetryRollup;
@@ -48,12 +46,7 @@ class EnrichedRollupSerializerTest {
     }
 
     static EnrichedRollup roundTrip(EnrichedRollup e) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        EnrichedRollupSerializer.INSTANCE.serialize(e, out);
-        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
-        EnrichedRollup back = EnrichedRollupSerializer.INSTANCE.deserialize(in);
-        assertThat(in.available()).as("every byte read").isZero();
-        return back;
+        return SerializerRoundTrip.roundTrip(EnrichedRollupSerializer.INSTANCE, e);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.shadowscale.schema.AllocationUpdate;
@@ -22,12 +21,7 @@ import io.shadowscale.schema.ShadowHorizon;
 class OrchestratorInputSerializerTest {
 
     static OrchestratorInput roundTrip(OrchestratorInput in) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        OrchestratorInputSerializer.INSTANCE.serialize(in, out);
-        DataInputDeserializer source = new DataInputDeserializer(out.getCopyOfBuffer());
-        OrchestratorInput back = OrchestratorInputSerializer.INSTANCE.deserialize(source);
-        assertThat(source.available()).as("every byte read").isZero();
-        return back;
+        return SerializerRoundTrip.roundTrip(OrchestratorInputSerializer.INSTANCE, in);
     }
 
     static CompactHorizon horizon() {

@@ -241,8 +241,9 @@ public class ForecastScorer extends AbstractStreamOperator<ShadowHorizon>
     /**
      * Hands the full batches to the scoring thread and goes on filling spare ones: the model runs
      * while the task builds the next batch's features and completes the previous batch's answers
-     * (half of the task's time per bucket is the model run). The previous run lands first, so at
-     * most one run is in flight.
+     * (a large part of the task's time per bucket is the model run; this shortens the task when
+     * the TaskManager has a core to spare, see README, Performance). The previous run lands first,
+     * so at most one run is in flight.
      */
     private void dispatch() throws Exception {
         land();

@@ -86,6 +86,19 @@ public final class WireFormat {
         return SchemaNormalization.parsingFingerprint64(schema);
     }
 
+    /**
+     * The single-object header of records written with {@code schema}: marker {@code C3 01}, then the
+     * fingerprint little-endian — for writers that put the datum after it themselves.
+     */
+    public static byte[] header(Schema schema) {
+        long fp = fingerprint(schema);
+        byte[] h = new byte[10];
+        h[0] = (byte) 0xC3;
+        h[1] = (byte) 0x01;
+        for (int i = 0; i < 8; i++) h[2 + i] = (byte) (fp >>> (8 * i));
+        return h;
+    }
+
     private static <T> BinaryMessageDecoder<T> newDecoder(Class<?> type) {
         SpecificData model = SpecificData.getForClass(type);
         Schema schema = model.getSchema(type);

@@ -123,6 +123,13 @@ class WireFormatTest {
     }
 
     @Test
+    void theHeaderIsWhatEncodedRecordsStartWith() throws Exception {
+        byte[] bytes = WireFormat.encode(sample());
+        assertThat(WireFormat.header(TelemetryEvent.getClassSchema())).containsExactly(java.util.Arrays.copyOf(bytes, 10));
+        assertThat(WireFormat.header(ScalingCommand.getClassSchema())).isNotEqualTo(WireFormat.header(TelemetryEvent.getClassSchema()));
+    }
+
+    @Test
     void rejectsGarbageWithAReason() {
         assertThatThrownBy(() -> WireFormat.decode(TelemetryEvent.class, "{\"tenant\":1}".getBytes()))
                 .isInstanceOf(WireFormat.MalformedRecordException.class)

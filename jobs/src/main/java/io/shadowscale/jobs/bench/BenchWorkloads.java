@@ -6,12 +6,12 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 import io.shadowscale.schema.TelemetryEvent;
+import io.shadowscale.schema.WireFormat;
 import io.shadowscale.udf.Keys;
 
 /**
@@ -101,19 +101,11 @@ public final class BenchWorkloads implements Serializable {
          * unbuffered encoder wrote the record byte by byte into the stream — 17% of the pipeline
          * run's samples went to the generator, CPU the job under test did not get.
          */
-        private final byte[] header;
+        private final byte[] header = WireFormat.header(TelemetryEvent.getClassSchema());
         private final SpecificDatumWriter<TelemetryEvent> writer = new SpecificDatumWriter<>(TelemetryEvent.getClassSchema());
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(160);
         private BinaryEncoder binary;
         private final TelemetryEvent e = new TelemetryEvent();
-
-        Encoder() {
-            long fingerprint = SchemaNormalization.parsingFingerprint64(TelemetryEvent.getClassSchema());
-            header = new byte[10];
-            header[0] = (byte) 0xC3;
-            header[1] = (byte) 0x01;
-            for (int i = 0; i < 8; i++) header[2 + i] = (byte) (fingerprint >>> (8 * i)); // little-endian
-        }
 
         public TelemetryEvent sample(int w, long tick) {
             long t = eventTime(w, tick);

@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import io.shadowscale.schema.AllocationUpdate;
 import io.shadowscale.schema.Anomaly;
 import io.shadowscale.schema.AnomalyType;
-import io.shadowscale.schema.ResourceShadow;
-import io.shadowscale.schema.ShadowHorizon;
 
 class OrchestratorInputSerializerTest {
 
@@ -24,31 +22,9 @@ class OrchestratorInputSerializerTest {
         return SerializerRoundTrip.roundTrip(OrchestratorInputSerializer.INSTANCE, in);
     }
 
+    /** Twelve steps, tags and drivers (the compact form's own serializer is tested in CompactHorizonTest). */
     static CompactHorizon horizon() {
-        ShadowHorizon h = new ShadowHorizon();
-        h.setTenantId("acme");
-        h.setWorkloadId("web");
-        h.setGeneratedAt(Instant.parse("2026-11-27T18:05:00Z"));
-        h.setLastCpu(1.5);
-        h.setLastMemory(2e9);
-        h.setLastStorage(4e10);
-        h.setRegion("eu-west");
-        h.setTags(List.of("batch"));
-        h.setDrivers(List.of());
-        ResourceShadow s = new ResourceShadow();
-        s.setTenantId("acme");
-        s.setWorkloadId("web");
-        s.setTimestamp(Instant.parse("2026-11-27T18:05:00Z"));
-        s.setStep(1);
-        s.setStepMs(300_000);
-        s.setGeneratedAt(h.getGeneratedAt());
-        s.setCpuP50(1.6);
-        s.setCpuP90(2.0);
-        s.setCpuP99(2.5);
-        s.setModelId("shadow-mlp");
-        s.setModelVersion("3");
-        h.setSteps(List.of(s));
-        return CompactHorizon.of(h);
+        return CompactHorizon.of(CompactHorizonTest.horizon(Instant.parse("2026-11-27T18:05:00Z").toEpochMilli(), 1.5, 2.0, 1e9, "eu-west"));
     }
 
     static AllocationUpdate allocation() {

@@ -148,7 +148,8 @@ public final class OnnxQuantileModel implements AutoCloseable {
     /**
      * Scores {@code batch} feature rows laid out one after the other in {@code features}.
      *
-     * @return the answer, flat ({@link #at}), in units of each row's scale
+     * @return the answer, flat ({@link #at}), in units of each row's scale; a one-off run: callers
+     *     that score repeatedly pass their own {@link Buffers} (this allocates a direct buffer)
      */
     public float[] score(float[] features, int batch) {
         return score(features, batch, new Buffers());

@@ -16,6 +16,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.shadowscale.schema.ExternalEvent;
+import io.shadowscale.schema.ExternalEventKind;
 import io.shadowscale.schema.TelemetryRollup;
 import io.shadowscale.udf.logic.events.CovariateBuilder;
 import io.shadowscale.udf.logic.events.Covariates;
@@ -61,6 +63,27 @@ public class ProfileBench {
     @Benchmark
     public BehaviourTags.Result tags() {
         return BehaviourTags.evaluate(state, ZONE);
+    }
+
+    /** Two holidays (today's and next week's) and a campaign, as a workload subscribed to a national calendar sees them. */
+    private List<ExternalEvent> events;
+
+    private List<ExternalEvent> calendar(long now) {
+        java.time.Instant day = java.time.Instant.ofEpochMilli(Math.floorDiv(now, 86_400_000L) * 86_400_000L);
+        return List.of(
+                ExternalEvent.newBuilder().setEventId("h1").setKind(ExternalEventKind.HOLIDAY).setName("today")
+                        .setStartTime(day).setEndTime(day.plusSeconds(86_400)).setCountry("IE").build(),
+                ExternalEvent.newBuilder().setEventId("h2").setKind(ExternalEventKind.HOLIDAY).setName("next week")
+                        .setStartTime(day.plusSeconds(7 * 86_400)).setEndTime(day.plusSeconds(8 * 86_400)).setCountry("IE").build(),
+                ExternalEvent.newBuilder().setEventId("c1").setKind(ExternalEventKind.CAMPAIGN).setName("sale")
+                        .setStartTime(day).setEndTime(day.plusSeconds(3 * 86_400)).setExpectedUplift(2.0).build());
+    }
+
+    /** The covariates of the next hour with two holidays and a campaign. */
+    @Benchmark
+    public Covariates covariatesWithEvents() {
+        if (events == null) events = calendar(state.lastBucketStart);
+        return CovariateBuilder.build(state.lastBucketStart + Fixtures.BUCKET_MS, Fixtures.BUCKET_MS, 12, ZONE, events);
     }
 
     /** The covariates of the next hour (no events in force). */

@@ -2,9 +2,7 @@ package io.shadowscale.udf.logic.events;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -70,14 +68,15 @@ public final class CovariateBuilder {
             boolean touched = false;
             switch (e.getKind()) {
                 case HOLIDAY -> {
-                    LocalDate first = LocalDate.ofInstant(e.getStartTime(), ZoneOffset.UTC);
-                    LocalDate end = LocalDate.ofInstant(e.getEndTime(), ZoneOffset.UTC);
-                    if (!end.isAfter(first)) {
-                        end = first.plusDays(1);
+                    // calendar days as epoch-day numbers: the same comparisons as LocalDates
+                    long first = LocalDays.utcEpochDay(e.getStartTime());
+                    long end = LocalDays.utcEpochDay(e.getEndTime());
+                    if (end <= first) {
+                        end = first + 1;
                     }
                     for (int s = 0; s < steps; s++) {
-                        LocalDate local = ZonedDateTime.ofInstant(Instant.ofEpochMilli(mid(originMs, stepMs, s)), zone).toLocalDate();
-                        if (!local.isBefore(first) && local.isBefore(end)) {
+                        long local = LocalDays.epochDay(mid(originMs, stepMs, s), zone);
+                        if (local >= first && local < end) {
                             m[s * f + Covariates.HOLIDAY] = 1;
                             touched = true;
                         }

@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * this for every holiday and step of every closed bucket, and a zoned date-time per question
  * (with its search of the zone's transitions) made a workload with two holidays and a campaign
  * cost 1.3 µs of covariates per bucket instead of 0.3 ({@code ProfileBench.covariatesWithEvents}).
+ * The behavioural tags' weekly rule asks it for every hour of the week.
  */
-final class LocalDays {
+public final class LocalDays {
 
     private static final long DAY_MS = 86_400_000L;
 
@@ -25,7 +26,7 @@ final class LocalDays {
     private LocalDays() {}
 
     /** Days since 1970-01-01 of the local date of {@code epochMs} in {@code zone}. */
-    static long epochDay(long epochMs, ZoneId zone) {
+    public static long epochDay(long epochMs, ZoneId zone) {
         Offset o = OFFSETS.get(zone);
         if (o == null || epochMs < o.fromMs || epochMs >= o.untilMs) {
             o = offsetAt(epochMs, zone);

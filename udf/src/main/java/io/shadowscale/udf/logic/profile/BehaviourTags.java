@@ -1,18 +1,17 @@
 package io.shadowscale.udf.logic.profile;
 
 import java.time.DayOfWeek;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+
+import io.shadowscale.udf.logic.events.LocalDays;
 
 /**
  * Behavioural tags derived from a workload's own statistics — never configured per tenant. Each
@@ -194,7 +193,8 @@ public final class BehaviourTags {
             return false;
         }
         double threshold = BATCH_ACTIVE_OF_PEAK * peak;
-        List<Double> quiet = new ArrayList<>();
+        double[] quiet = new double[cpu.length];
+        int quietCount = 0;
         double activeCpu = 0, activeRequests = 0;
         int active = 0, present = 0;
         for (int i = 0; i < cpu.length; i++) {
@@ -207,11 +207,11 @@ public final class BehaviourTags {
                 activeCpu += cpu[i];
                 activeRequests += Double.isNaN(requests[i]) ? 0 : requests[i];
             } else {
-                quiet.add(cpu[i]);
+                quiet[quietCount++] = cpu[i];
             }
         }
         double share = active / (double) present;
-        double quietMedian = ProfileWindows.quantile(quiet.stream().mapToDouble(Double::doubleValue).toArray(), 0.5);
+        double quietMedian = ProfileWindows.quantileInPlace(quiet, quietCount, 0.5);
         double activeMean = activeCpu / Math.max(1, active);
         double quietToActive = Double.isNaN(quietMedian) ? 0 : quietMedian / activeMean;
         double requestsPerCoreSec = activeCpu > 0 ? activeRequests / activeCpu : 0;
@@ -243,7 +243,7 @@ public final class BehaviourTags {
                 inBurst = false;
                 continue;
             }
-            double median = ProfileWindows.quantile(Arrays.copyOf(prior, n), 0.5);
+            double median = ProfileWindows.quantileInPlace(prior, n, 0.5); // prior is refilled for the next bucket
             evaluated++;
             boolean burst = cpu[i] > BURST_FACTOR * median && cpu[i] - median >= BURST_MIN_EXCESS_CORES;
             if (burst && !inBurst) {
@@ -255,21 +255,22 @@ public final class BehaviourTags {
     }
 
     private static boolean weekly(double[] hourly, int firstHour, ZoneId zone, Map<String, Double> st) {
-        TreeMap<LocalDate, double[]> days = new TreeMap<>(); // date -> {sum, hours}
+        TreeMap<Long, double[]> days = new TreeMap<>(); // local epoch day -> {sum, hours}
         for (int i = 0; i < hourly.length; i++) {
             if (Double.isNaN(hourly[i])) {
                 continue;
             }
-            LocalDate d = ZonedDateTime.ofInstant(Instant.ofEpochMilli((firstHour + i) * ProfileState.HOUR_MS), zone).toLocalDate();
+            long d = LocalDays.epochDay((firstHour + i) * ProfileState.HOUR_MS, zone);
             double[] acc = days.computeIfAbsent(d, k -> new double[2]);
             acc[0] += hourly[i];
             acc[1]++;
         }
         List<Double> weekdays = new ArrayList<>();
         List<Double> weekends = new ArrayList<>();
-        days.forEach((d, acc) -> {
+        days.forEach((day, acc) -> {
             if (acc[1] >= 12) {
-                boolean weekend = d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY;
+                DayOfWeek d = LocalDate.ofEpochDay(day).getDayOfWeek();
+                boolean weekend = d == DayOfWeek.SATURDAY || d == DayOfWeek.SUNDAY;
                 (weekend ? weekends : weekdays).add(acc[0] / acc[1]);
             }
         });

@@ -201,13 +201,28 @@ public final class ProfileWindows {
 
     /** Linear-interpolated quantile of the present values; NaN when there are none. */
     public static double quantile(double[] x, double q) {
-        double[] v = Arrays.stream(x).filter(d -> !Double.isNaN(d)).sorted().toArray();
-        if (v.length == 0) {
+        double[] v = new double[x.length];
+        int n = 0;
+        for (double d : x) {
+            if (!Double.isNaN(d)) {
+                v[n++] = d;
+            }
+        }
+        return quantileInPlace(v, n, q);
+    }
+
+    /**
+     * {@link #quantile} of {@code v[0..n)}, none of them NaN, sorting them in place: for a caller
+     * with a scratch array (a stream per call was most of the hourly tag evaluation).
+     */
+    static double quantileInPlace(double[] v, int n, double q) {
+        if (n == 0) {
             return Double.NaN;
         }
-        double pos = q * (v.length - 1);
+        Arrays.sort(v, 0, n); // the order a sorted DoubleStream gives (-0.0 before 0.0)
+        double pos = q * (n - 1);
         int lo = (int) Math.floor(pos);
-        int hi = Math.min(v.length - 1, lo + 1);
+        int hi = Math.min(n - 1, lo + 1);
         return v[lo] + (pos - lo) * (v[hi] - v[lo]);
     }
 }

@@ -227,31 +227,58 @@ public final class BehaviourTags {
     static double burstsPerDay(double[] cpu, int window) {
         int evaluated = 0, bursts = 0;
         boolean inBurst = false;
+        // the known values of cpu[i - window .. i), kept sorted as the window slides (one insertion
+        // and one removal per bucket instead of a sort per bucket; the same order Arrays.sort gives)
         double[] prior = new double[window];
+        int n = 0;
+        for (int j = 0; j < Math.min(window, cpu.length); j++) {
+            n = insertSorted(prior, n, cpu[j]);
+        }
         for (int i = window; i < cpu.length; i++) {
             if (Double.isNaN(cpu[i])) {
                 inBurst = false;
-                continue;
-            }
-            int n = 0;
-            for (int j = i - window; j < i; j++) {
-                if (!Double.isNaN(cpu[j])) {
-                    prior[n++] = cpu[j];
-                }
-            }
-            if (n < window / 2) {
+            } else if (n < window / 2) {
                 inBurst = false;
-                continue;
+            } else {
+                double median = n == 0 ? Double.NaN : ProfileWindows.quantileOfSorted(prior, n, 0.5);
+                evaluated++;
+                boolean burst = cpu[i] > BURST_FACTOR * median && cpu[i] - median >= BURST_MIN_EXCESS_CORES;
+                if (burst && !inBurst) {
+                    bursts++;
+                }
+                inBurst = burst;
             }
-            double median = ProfileWindows.quantileInPlace(prior, n, 0.5); // prior is refilled for the next bucket
-            evaluated++;
-            boolean burst = cpu[i] > BURST_FACTOR * median && cpu[i] - median >= BURST_MIN_EXCESS_CORES;
-            if (burst && !inBurst) {
-                bursts++;
-            }
-            inBurst = burst;
+            n = removeSorted(prior, n, cpu[i - window]);
+            n = insertSorted(prior, n, cpu[i]);
         }
         return evaluated == 0 ? 0 : bursts * (cpu.length / (double) evaluated);
+    }
+
+    /** Inserts {@code x} (unless NaN) into the sorted {@code v[0..n)}; returns the new count. */
+    private static int insertSorted(double[] v, int n, double x) {
+        if (Double.isNaN(x)) {
+            return n;
+        }
+        int at = n;
+        while (at > 0 && Double.compare(v[at - 1], x) > 0) {
+            v[at] = v[at - 1];
+            at--;
+        }
+        v[at] = x;
+        return n + 1;
+    }
+
+    /** Removes one {@code x} (unless NaN) from the sorted {@code v[0..n)}, where it is; returns the new count. */
+    private static int removeSorted(double[] v, int n, double x) {
+        if (Double.isNaN(x)) {
+            return n;
+        }
+        int at = 0;
+        while (Double.compare(v[at], x) != 0) {
+            at++;
+        }
+        System.arraycopy(v, at + 1, v, at, n - at - 1);
+        return n - 1;
     }
 
     private static boolean weekly(double[] hourly, int firstHour, ZoneId zone, Map<String, Double> st) {

@@ -220,6 +220,11 @@ public final class ProfileWindows {
             return Double.NaN;
         }
         Arrays.sort(v, 0, n); // the order a sorted DoubleStream gives (-0.0 before 0.0)
+        return quantileOfSorted(v, n, q);
+    }
+
+    /** {@link #quantile} of {@code v[0..n)}, sorted as {@link Arrays#sort(double[])} sorts, none NaN; n > 0. */
+    static double quantileOfSorted(double[] v, int n, double q) {
         double pos = q * (n - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(n - 1, lo + 1);

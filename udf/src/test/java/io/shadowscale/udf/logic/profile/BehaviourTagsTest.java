@@ -163,4 +163,49 @@ class BehaviourTagsTest {
         }
         assertThat(BehaviourTags.evaluate(s, ZoneOffset.UTC).tags).containsExactly(BehaviourTags.IDLE);
     }
+
+    /** The burst count's definition: a fresh median of the known values of the window before each bucket. */
+    private static double burstsPerDayReference(double[] cpu, int window) {
+        int evaluated = 0, bursts = 0;
+        boolean inBurst = false;
+        for (int i = window; i < cpu.length; i++) {
+            if (Double.isNaN(cpu[i])) {
+                inBurst = false;
+                continue;
+            }
+            double[] prior = java.util.Arrays.copyOfRange(cpu, i - window, i);
+            if (java.util.Arrays.stream(prior).filter(v -> !Double.isNaN(v)).count() < window / 2) {
+                inBurst = false;
+                continue;
+            }
+            double median = ProfileWindows.quantile(prior, 0.5);
+            evaluated++;
+            boolean burst = cpu[i] > BehaviourTags.BURST_FACTOR * median && cpu[i] - median >= BehaviourTags.BURST_MIN_EXCESS_CORES;
+            if (burst && !inBurst) {
+                bursts++;
+            }
+            inBurst = burst;
+        }
+        return evaluated == 0 ? 0 : bursts * (cpu.length / (double) evaluated);
+    }
+
+    @Test
+    void slidingBurstMedianCountsAsAFreshMedianPerBucket() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        double[] odd = {Double.NaN, -0.0, 0.0, 0.5, 4.0};
+        for (int trial = 0; trial < 3_000; trial++) {
+            double[] cpu = new double[rnd.nextInt(0, 300)];
+            double base = rnd.nextDouble() * 2;
+            for (int i = 0; i < cpu.length; i++) {
+                int k = rnd.nextInt(20);
+                // runs of missing buckets, ties, signed zeros and bursts over a noisy base
+                cpu[i] = k < 3 ? odd[rnd.nextInt(odd.length)] : k < 5 ? base * 4 + rnd.nextDouble() : base + rnd.nextDouble() * 0.3;
+            }
+            if (rnd.nextInt(4) == 0 && cpu.length > 40) {
+                java.util.Arrays.fill(cpu, 10, 10 + rnd.nextInt(30), Double.NaN);
+            }
+            int window = rnd.nextInt(2, 16);
+            assertThat(BehaviourTags.burstsPerDay(cpu, window)).as("trial %d", trial).isEqualTo(burstsPerDayReference(cpu, window));
+        }
+    }
 }

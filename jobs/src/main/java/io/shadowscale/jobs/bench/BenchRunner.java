@@ -118,6 +118,7 @@ public final class BenchRunner {
         Run latency = null;
         for (int i = 0; s.latencyTicks > 0 && i < s.repeat; i++) {
             Run r = paced(workloads, head, s.latencyRate > 0 ? s.latencyRate : measured / 2);
+            pacedAchieved = i == 0 ? r.eps() : Math.min(pacedAchieved, r.eps());
             if (latency != null) {
                 latency.latencyMs().forEach((ms, n) -> r.latencyMs().merge(ms, n, Integer::sum));
             }
@@ -168,9 +169,16 @@ public final class BenchRunner {
 
     private double pacedRate;
 
-    /** Events/s of the latency run (after it ran). */
+    /** Events/s of the latency run (after it ran), as asked. */
     public double pacedRate() {
         return pacedRate;
+    }
+
+    private double pacedAchieved;
+
+    /** Events/s the latency runs reached after their warm-up (the slowest of them): the rate their latencies were measured at. */
+    public double pacedAchieved() {
+        return pacedAchieved;
     }
 
     private TelemetryGenerator generator(BenchWorkloads w) {

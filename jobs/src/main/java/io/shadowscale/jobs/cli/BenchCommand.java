@@ -105,6 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> result = summary(report);
         if (report.latency() != null) {
             result.put("latency_rate_eps", Math.round(runner.pacedRate()));
+            result.put("latency_achieved_eps", Math.round(runner.pacedAchieved()));
         }
         if (hotMethods > 0 && report.profile() != null) {
             progress.println("hot methods (self, share of sampled CPU):");
@@ -262,7 +263,8 @@ final class BenchCommand implements Callable<Integer> {
                     m.get("saturated_latency_p50_ms"), m.get("saturated_latency_p99_ms")));
         }
         sb.append(String.format(Locale.ROOT, "bucket close → shadow latency%s: p50 %.0f ms, p99 %.0f ms%n",
-                r.containsKey("latency_rate_eps") ? String.format(Locale.ROOT, " (paced at %,.0f events/s)", ((Number) r.get("latency_rate_eps")).doubleValue()) : "",
+                r.containsKey("latency_rate_eps") ? String.format(Locale.ROOT, " (paced at %,.0f events/s asked, %,.0f reached)",
+                        ((Number) r.get("latency_rate_eps")).doubleValue(), ((Number) r.get("latency_achieved_eps")).doubleValue()) : "",
                 r.get("latency_p50_ms"), r.get("latency_p99_ms")));
         if (r.get("state_bytes_per_workload") != null) {
             sb.append(String.format(Locale.ROOT, "state: %,.0f bytes per workload after %s days (savepoint of %s workloads); by operator: %s%n",

@@ -107,6 +107,11 @@ class PooledMlp(nn.Module):
             nn.init.zeros_(self.skip.bias)
 
     def forward(self, x):
+        z, last, unit = self.inputs_of(x)
+        return self.head(z, last, unit)
+
+    def inputs_of(self, x):
+        """the first layer's inputs, the origin's value and the noise level (experiments extend the inputs)"""
         last = x[:, self.last:self.last + 1]
         unit = torch.exp(x[:, self.noise:self.noise + 1])
         rel = (x[:, :self.day] - last) / unit  # the day in step units relative to the origin
@@ -119,7 +124,10 @@ class PooledMlp(nn.Module):
         # one asinh over everything it squashes: the same values, far fewer ONNX nodes (per-node cost
         # dominates a run of a few rows)
         sq = asinh(torch.cat([rel[:, :h], rel[:, d - rc:], mid] + st + [last], 1))
-        z = torch.cat([sq[:, :-1], x[:, d:], sq[:, -1:]], 1)
+        return torch.cat([sq[:, :-1], x[:, d:], sq[:, -1:]], 1), last, unit
+
+    def head(self, z, last, unit):
+        """the quantiles from the first layer's inputs"""
         o = self.body(z).reshape(-1, self.horizon, 3)
         if self.skip is not None:
             o = torch.cat([o[:, :, 0:1] + self.skip(z).unsqueeze(2), o[:, :, 1:]], 2)

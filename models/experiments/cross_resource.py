@@ -40,28 +40,10 @@ class Cross(T.PooledMlp):
         return T.asinh(torch.cat([rec] + st, 1))
 
     def forward(self, x, sibs=None):
-        last = x[:, self.last:self.last + 1]
-        unit = torch.exp(x[:, self.noise:self.noise + 1])
-        rel = (x[:, :self.day] - last) / unit
-        d, h, rc = self.day, self.horizon, self.recent
-        mid = rel[:, d - rc - self.middle:d - rc].reshape(-1, self.middle // self.pool, self.pool).mean(2)
-        st = [rel[:, d - k:].mean(1, keepdim=True) for k in self.MEANS]
-        st += [torch.topk(rel[:, d - k:], k // 2 + 1, dim=1)[0][:, -1:] for k in self.MEDIANS]
-        st += [rel[:, d - 12:].amin(1, keepdim=True), rel[:, d - 12:].amax(1, keepdim=True),
-               rel.amin(1, keepdim=True), rel.amax(1, keepdim=True)]
-        sq = T.asinh(torch.cat([rel[:, :h], rel[:, d - rc:], mid] + st + [last], 1))
-        parts = [sq[:, :-1], x[:, d:], sq[:, -1:]]
+        z, last, unit = self.inputs_of(x)
         if self.sib_n:
-            parts += [self.summary(sibs[:, j]) for j in range(self.sib_n)]
-        z = torch.cat(parts, 1)
-        o = self.body(z).reshape(-1, self.horizon, 3)
-        if self.skip is not None:
-            o = torch.cat([o[:, :, 0:1] + self.skip(z).unsqueeze(2), o[:, :, 1:]], 2)
-        u = unit.unsqueeze(2)
-        p50 = last.unsqueeze(2) + u * o[:, :, 0:1]
-        p90 = p50 + u * nn.functional.softplus(o[:, :, 1:2])
-        p99 = p90 + u * nn.functional.softplus(o[:, :, 2:3])
-        return torch.cat([p50, p90, p99], dim=2)
+            z = torch.cat([z] + [self.summary(sibs[:, j]) for j in range(self.sib_n)], 1)
+        return self.head(z, last, unit)
 
 def main():
     ap = argparse.ArgumentParser()
